@@ -1,0 +1,269 @@
+"""Evaluation configuration: ``evaluation.toml``, a dict, or a :class:`Config`.
+
+All settings are checked in one pass and every problem is reported at once
+(as :class:`~opgang_eval.errors.ConfigError`), so a typo such as ``seeds = 1``
+is caught instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from .errors import ConfigError, Failure, Rule
+from .schema import STATUS, normalise_label
+
+__all__ = ["Config", "Lang"]
+
+Lang = Literal["da", "en"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+#: Survey items without a configured scale are scored 1–5.
+DEFAULT_SCALE = (1.0, 5.0)
+
+#: The disclosure threshold may be raised, never lowered below this.
+MIN_CELL_FLOOR = 5
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings of one evaluation (contract section 4).
+
+    Attributes
+    ----------
+    end
+        Evaluation end month ``E`` as ``"YYYY-MM"``; ``None`` means the latest
+        month in ``parent_status``.
+    work_or_education
+        Statuses that count as being in work or education.
+    youth_ages
+        Inclusive age band (calendar-year age) of a "youth".
+    bootstrap_replicates, seed
+        Percentile bootstrap size and its seed: identical input and config
+        give identical intervals.
+    discount_rate
+        Annual rate for discounting costs from each family's enrolment month.
+    programme_cost_dkk
+        Total programme cost; divided over intervention families.
+    min_cell
+        Disclosure threshold for everything that leaves the process. It can
+        be raised but not set below 5.
+    lang
+        Report language.
+    survey_scales
+        Item → (lowest, highest) allowed score; other items use 1–5.
+    """
+
+    end: str | None = None
+    work_or_education: tuple[str, ...] = ("job", "flexjob", "education")
+    youth_ages: tuple[int, int] = (13, 17)
+    bootstrap_replicates: int = 2000
+    seed: int = 20190901
+    discount_rate: float = 0.0
+    programme_cost_dkk: float | None = None
+    min_cell: int = 5
+    lang: Lang = "da"
+    survey_scales: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Read and check an ``evaluation.toml``."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError.from_failures(
+                [_bad(path.name, "", "", f"Cannot read the file ({exc}). Fix the TOML syntax.")]
+            ) from None
+        return cls.from_dict(data, source=path.name)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "config") -> Config:
+        """Check a mapping of settings; unknown keys are errors."""
+        return _check(cls(), data, source)
+
+    @classmethod
+    def resolve(cls, config: Config | Mapping[str, Any] | str | Path | None, default: Config | None = None) -> Config:
+        """Turn any accepted form of configuration into a :class:`Config`.
+
+        ``None`` gives ``default`` (the extract folder's ``evaluation.toml``) or
+        the built-in defaults. A dict is applied *on top of* ``default``, so an
+        analyst can change one setting without restating the rest.
+        """
+        base = default if default is not None else cls()
+        if config is None:
+            return base
+        if isinstance(config, Config):
+            return config
+        if isinstance(config, str | Path):
+            return cls.from_toml(config)
+        if isinstance(config, Mapping):
+            return _check(base, config, "config")
+        raise ConfigError.from_failures(
+            [_bad("config", "", repr(type(config).__name__), "Pass a path, a dict or an oe.Config.")]
+        )
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some settings changed, checked like a dict."""
+        return _check(self, changes, "replace()")
+
+    # -- views ---------------------------------------------------------------
+
+    def scale(self, item: str) -> tuple[float, float]:
+        """Allowed (lowest, highest) score of a survey item."""
+        return self.survey_scales.get(item, DEFAULT_SCALE)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Settings as plain TOML-compatible values (for the report appendix)."""
+        out = asdict(self)
+        out["work_or_education"] = list(self.work_or_education)
+        out["youth_ages"] = list(self.youth_ages)
+        out["survey_scales"] = {k: list(v) for k, v in self.survey_scales.items()}
+        return out
+
+    def __str__(self) -> str:
+        width = max(len(f.name) for f in fields(self))
+        lines = ["Config"]
+        for key, value in self.to_dict().items():
+            shown = "latest month in parent_status" if key == "end" and value is None else value
+            lines.append(f"  {key:<{width}} = {shown}")
+        return "\n".join(lines)
+
+
+def _bad(source: str, key: str, value: str, hint: str) -> Failure:
+    return Failure("config", source, key, None, "", value, Rule.BAD_CONFIG, hint)
+
+
+def _check(base: Config, data: Mapping[str, Any], source: str) -> Config:
+    """Validate every key of ``data`` and return ``base`` updated with them."""
+    known = {f.name for f in fields(Config)}
+    problems: list[Failure] = []
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            problems.append(
+                _bad(source, key, "", f"Unknown setting '{key}'. Known settings: {', '.join(sorted(known))}.")
+            )
+            continue
+        try:
+            changes[key] = _CHECKERS[key](value)
+        except ValueError as exc:
+            problems.append(_bad(source, key, _show(value), str(exc)))
+    if problems:
+        raise ConfigError.from_failures(problems)
+    return replace(base, **changes)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _month(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _MONTH.match(value.strip()):
+        raise ValueError('Write the end month as a string "YYYY-MM", e.g. end = "2023-08".')
+    return value.strip()
+
+
+def _statuses(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError('Give a non-empty list of statuses, e.g. ["job", "flexjob", "education"].')
+    codes = []
+    for item in value:
+        code = STATUS.lookup.get(normalise_label(str(item)))
+        if code is None:
+            raise ValueError(f"Unknown status {item!r}. Use: {', '.join(STATUS.codes)}.")
+        codes.append(code)
+    return tuple(dict.fromkeys(codes))
+
+
+def _int(low: int, what: str) -> Any:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{what} must be a whole number ≥ {low}.")
+        return value
+
+    return check
+
+
+def _number(low: float, high: float, what: str, high_open: bool = False) -> Any:
+    def check(value: Any) -> float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if ok and low <= value and (value < high if high_open else value <= high):
+            return float(value)
+        bound = f"below {high:g}" if high_open else f"at most {high:g}"
+        raise ValueError(f"{what} must be a number from {low:g} and {bound}.")
+
+    return check
+
+
+def _age_band(value: Any) -> tuple[int, int]:
+    if (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 0 <= value[0] <= value[1] <= 30
+    ):
+        return (value[0], value[1])
+    raise ValueError("Give the youth age band as [lowest, highest], e.g. [13, 17].")
+
+
+def _programme_cost(value: Any) -> float | None:
+    if value is None:
+        return None
+    return _number(0, math.inf, "programme_cost_dkk", high_open=True)(value)
+
+
+def _min_cell(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_CELL_FLOOR:
+        raise ValueError(
+            f"min_cell is the disclosure threshold; it can be raised but must be a whole number ≥ {MIN_CELL_FLOOR}."
+        )
+    return value
+
+
+def _lang(value: Any) -> Lang:
+    if value not in get_args(Lang):
+        raise ValueError(f"lang must be one of {', '.join(get_args(Lang))}.")
+    return value
+
+
+def _scales(value: Any) -> dict[str, tuple[float, float]]:
+    if not isinstance(value, Mapping):
+        raise ValueError("Give survey_scales as a table, e.g. [survey_scales] trust = [0, 10].")
+    out = {}
+    for item, band in value.items():
+        ok = (
+            isinstance(band, list | tuple)
+            and len(band) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in band)
+            and band[0] < band[1]
+        )
+        if not ok:
+            raise ValueError(f"The scale of item '{item}' must be [lowest, highest] with lowest < highest.")
+        out[str(item)] = (float(band[0]), float(band[1]))
+    return out
+
+
+_CHECKERS: dict[str, Any] = {
+    "end": _month,
+    "work_or_education": _statuses,
+    "youth_ages": _age_band,
+    "bootstrap_replicates": _int(1, "bootstrap_replicates"),
+    "seed": _int(0, "seed"),
+    "discount_rate": _number(0, 1, "discount_rate", high_open=True),
+    "programme_cost_dkk": _programme_cost,
+    "min_cell": _min_cell,
+    "lang": _lang,
+    "survey_scales": _scales,
+}

@@ -1,0 +1,203 @@
+"""Exceptions and warnings raised by opgang-eval.
+
+Every exception the package raises on purpose derives from :class:`OpgangError`,
+so a caller (the CLI, a notebook, a batch job) can tell "the input is wrong"
+from "the package is broken" with one ``except`` clause.
+
+Validation is lazy: checks record :class:`Failure` rows and the loader raises
+one :class:`ValidationError` holding all of them, as pandera does. The rule
+codes are a closed :class:`Rule` enum so that tests and downstream tools can
+match on them without parsing prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+__all__ = [
+    "ConfigError",
+    "DataQualityWarning",
+    "Failure",
+    "OpgangError",
+    "OpgangWarning",
+    "Rule",
+    "ValidationError",
+]
+
+#: Columns of the tidy failure table carried by :class:`ValidationError`.
+FAILURE_COLUMNS = ("table", "file", "column", "row", "key", "value", "rule", "hint")
+
+#: Examples kept per (table, column, rule); the count is always exact.
+MAX_EXAMPLES = 1000
+
+
+class Rule(StrEnum):
+    """Reason codes for validation failures and data-quality warnings."""
+
+    MISSING_TABLE = "missing_table"
+    AMBIGUOUS_TABLE = "ambiguous_table"
+    UNREADABLE_FILE = "unreadable_file"
+    NOT_UTF8 = "not_utf8"
+    EMPTY_TABLE = "empty_table"
+    MISSING_COLUMN = "missing_column"
+    UNKNOWN_COLUMN = "unknown_column"
+    DUPLICATE_COLUMN = "duplicate_column"
+    MISSING_VALUE = "missing_value"
+    NOT_TEXT = "not_text"
+    NOT_INTEGER = "not_integer"
+    NOT_NUMBER = "not_number"
+    NOT_DATE = "not_date"
+    NOT_MONTH = "not_month"
+    NOT_SCHOOL_YEAR = "not_school_year"
+    UNKNOWN_CODE = "unknown_code"
+    OUT_OF_RANGE = "out_of_range"
+    FUTURE_DATE = "future_date"
+    DATE_ORDER = "date_order"
+    ABSENCE_EXCEEDS_DAYS = "absence_exceeds_school_days"
+    DUPLICATE_KEY = "duplicate_key"
+    ORPHAN_KEY = "orphan_key"
+    CPR_LIKE_ID = "cpr_like_id"
+    MISSING_UNIT_COST = "missing_unit_cost"
+    BAD_CONFIG = "bad_config"
+    # Warnings: reported, never blocking.
+    UNRECOGNISED_FILE = "unrecognised_file"
+    STATUS_GAP = "status_gap"
+    NO_STATUS = "no_status"
+    NO_PARENTS = "no_parents"
+    NO_CHILDREN = "no_children"
+    NO_ROWS = "no_rows"
+    PARTIAL_STRATA = "partial_strata"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One thing wrong with the input, located as precisely as it can be.
+
+    ``row`` is the row an analyst sees: the line number for CSV and the sheet
+    row for Excel (the header is row 1), the record number (from 1) for
+    Parquet, Stata and SAS. ``key`` names the record by its id where that is
+    more useful than a row, e.g. ``person_id=P0001``.
+    """
+
+    table: str
+    file: str
+    column: str
+    row: int | None
+    key: str
+    value: str
+    rule: Rule
+    hint: str
+
+
+class OpgangError(Exception):
+    """Base class of every error opgang-eval raises on purpose."""
+
+
+class ValidationError(OpgangError):
+    """The extracts (or the configuration) break the data contract.
+
+    Parameters
+    ----------
+    failures
+        Tidy table with the columns of ``FAILURE_COLUMNS``; at most
+        ``MAX_EXAMPLES`` rows per (table, column, rule).
+    counts
+        Exact number of failures per (table, file, column, rule, hint); derived
+        from ``failures`` when not given.
+    """
+
+    def __init__(self, failures: pd.DataFrame, counts: pd.DataFrame | None = None) -> None:
+        self.failures = failures.reset_index(drop=True)
+        if counts is None:
+            counts = (
+                self.failures.groupby(["table", "file", "column", "rule", "hint"], sort=False)
+                .size()
+                .rename("n")
+                .reset_index()
+            )
+        self.counts = counts.reset_index(drop=True)
+        super().__init__(self.report())
+
+    @classmethod
+    def from_failures(cls, failures: list[Failure]) -> ValidationError:
+        """Build the error from a handful of records (config checks, file checks)."""
+        return cls(failure_frame(failures))
+
+    @property
+    def n_failures(self) -> int:
+        """Exact number of failures, including those beyond the kept examples."""
+        return int(self.counts["n"].sum())
+
+    def report(self, examples: int = 5) -> str:
+        """Readable report grouped by table, one block per column and rule."""
+        return format_failure_report(self.failures, self.counts, examples=examples)
+
+
+class ConfigError(ValidationError):
+    """The configuration (``evaluation.toml``, a dict or keywords) is invalid."""
+
+
+class OpgangWarning(UserWarning):
+    """Base class of the warnings opgang-eval emits."""
+
+
+class DataQualityWarning(OpgangWarning):
+    """The extracts are valid but have a feature the analyst should know about."""
+
+
+def failure_frame(failures: list[Failure]) -> pd.DataFrame:
+    """Tidy frame of failure records with the canonical columns and dtypes."""
+    frame = pd.DataFrame(
+        [(f.table, f.file, f.column, f.row, f.key, f.value, str(f.rule), f.hint) for f in failures],
+        columns=list(FAILURE_COLUMNS),
+    )
+    return frame.astype({"row": "Int64"})
+
+
+def format_failure_report(failures: pd.DataFrame, counts: pd.DataFrame, examples: int = 5) -> str:
+    """Render failures as text, grouped by file, with a few examples per rule.
+
+    One renderer serves the exception message and the CLI, so the two can
+    never disagree about what went wrong.
+    """
+    total = int(counts["n"].sum())
+    files = counts["file"].nunique()
+    lines = [
+        f"The extracts do not meet the data contract: {total:,} "
+        f"problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}."
+    ]
+    for file, per_file in counts.groupby("file", sort=False):
+        lines.append("")
+        lines.append(f"{file}:")
+        for rec in per_file.itertuples(index=False):
+            where = f"column '{rec.column}'" if rec.column else "file"
+            lines.append(f"  - {where}: {rec.rule} ({rec.n:,}×). {rec.hint}")
+            sample = failures[
+                (failures["file"] == rec.file)
+                & (failures["column"] == rec.column)
+                & (failures["rule"] == rec.rule)
+                & (failures["hint"] == rec.hint)
+            ].head(examples)
+            shown = [_locate(r) for r in sample.itertuples(index=False)]
+            shown = [s for s in shown if s]
+            if shown:
+                more = rec.n - len(shown)
+                tail = f" … and {more:,} more" if more > 0 else ""
+                lines.append("      " + "; ".join(shown) + tail)
+    return "\n".join(lines)
+
+
+def _locate(rec: object) -> str:
+    parts = []
+    row = rec.row
+    if row is not None and not pd.isna(row):
+        parts.append(f"row {int(row)}")
+    if rec.key:
+        parts.append(str(rec.key))
+    value = rec.value
+    if value:
+        parts.append(f"value {value!r}")
+    return ", ".join(parts)
