@@ -10,7 +10,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
 from .errors import ConfigError, DataQualityWarning, OpgangError, OpgangWarning, ValidationError
+from .evaluate import Evaluation, evaluate
 from .loading import Extracts, Source, load
+from .results import Amount, Effect, RelativeChange, Result, Share, SurveyChange
 
 try:
     __version__ = version("opgang-eval")
@@ -18,14 +20,22 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Amount",
     "Config",
     "ConfigError",
     "DataQualityWarning",
+    "Effect",
+    "Evaluation",
     "Extracts",
     "OpgangError",
     "OpgangWarning",
+    "RelativeChange",
+    "Result",
+    "Share",
     "Source",
+    "SurveyChange",
     "ValidationError",
     "__version__",
+    "evaluate",
     "load",
 ]

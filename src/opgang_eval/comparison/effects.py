@@ -1,0 +1,239 @@
+"""Effects against the randomised control arm.
+
+Every effect is a coefficient of a linear model with standard errors
+clustered by family (the unit of randomisation), fitted with statsmodels:
+
+* shares — a linear probability model of the person's end status on the
+  arm: the coefficient is the difference in percentage points;
+* absence — weighted least squares of each child-period's absence rate on
+  arm, period and their interaction, weighted by school days, so that the
+  interaction is exactly the difference-in-differences of the pooled rates;
+* youth jobs — the same design on youth-windows (job yes/no), unweighted.
+
+When every family has a ``stratum``, stratum fixed effects are added: the
+design was randomised within strata, and conditioning on them removes the
+variation they explain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from ..config import Config
+from ..measures.frames import Frames
+from ..measures.headline import absence_periods, youth_windows
+from ..results import Effect, Result
+
+__all__ = ["SE_CONVENTION", "absence_effect", "share_effects", "youth_effect"]
+
+SE_CONVENTION = (
+    "CR1 cluster-robust standard errors by family (small-sample factor G/(G−1)·(N−1)/(N−K), as Stata's "
+    "vce(cluster)); t distribution with G−1 degrees of freedom"
+)
+
+
+def _strata_dummies(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Stratum fixed effects when every row has a stratum and there are several."""
+    strata = frame["stratum"]
+    if strata.isna().any() or strata.nunique() < 2:
+        return np.empty((len(frame), 0)), ""
+    dummies = pd.get_dummies(strata.astype("str"), drop_first=True, dtype=float).to_numpy()
+    return dummies, f", with {strata.nunique()} stratum fixed effects"
+
+
+def _effect(
+    measure: str,
+    y: np.ndarray,
+    design: list[np.ndarray],
+    term: int,
+    groups: np.ndarray,
+    weights: np.ndarray | None,
+    n: int,
+    method: str,
+    scale: str,
+    parts: dict[str, float],
+    level: float = 0.95,
+) -> Result:
+    x = np.column_stack(design)
+    model = sm.WLS(y, x, weights=weights) if weights is not None else sm.OLS(y, x)
+    _, g = np.unique(groups, return_inverse=True)
+    n_groups = int(g.max()) + 1
+    if n_groups < 2 or np.linalg.matrix_rank(x) < x.shape[1]:
+        return Effect.unavailable(
+            measure, "effect", "too few families or no variation to estimate the difference", method, n, n_groups
+        )
+    fit = model.fit(
+        cov_type="cluster", cov_kwds={"groups": g, "use_correction": True, "df_correction": True}, use_t=True
+    )
+    b = float(fit.params[term])
+    se = float(fit.bse[term])
+    t = stats.t.ppf(0.5 + level / 2, n_groups - 1)
+    p = float(2 * stats.t.sf(abs(b / se), n_groups - 1)) if se > 0 else float("nan")
+    return Effect(
+        measure,
+        "effect",
+        b,
+        b - t * se,
+        b + t * se,
+        n,
+        n_groups,
+        method,
+        level,
+        parts=parts,
+        scale=scale,
+        std_error=se,
+        p_value=p,
+    )
+
+
+def _no_control(measure: str, scale: str) -> Result:
+    return Effect.unavailable(measure, "effect", "there is no control arm to compare with", scale=scale)
+
+
+def share_effects(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> dict[str, Result]:
+    """Intervention − control of each share in ``E``, in percentage points (as a fraction)."""
+    ids = ("parents_in_work_or_education", "flexjob_share_of_work_or_education", "early_retirement_share")
+    if "control" not in arms:
+        return {m: _no_control(m, "percentage_points") for m in ids}
+    parents = fr.parents[fr.parents["arm"].isin(["intervention", "control"])]
+    status = fr.status_at_end().reindex(parents["person_id"].to_numpy())
+    has = status.notna().to_numpy()
+    codes = status.astype("str").to_numpy()
+    work = np.isin(codes, config.work_or_education)
+    outcomes = {
+        "parents_in_work_or_education": (work, has),
+        "flexjob_share_of_work_or_education": (codes == "flexjob", has & work),
+        "early_retirement_share": (codes == "early_retirement", has),
+    }
+    out: dict[str, Result] = {}
+    for measure, (y, keep) in outcomes.items():
+        data = parents[keep]
+        treat = (data["arm"] == "intervention").to_numpy(dtype=float)
+        strata, fe = _strata_dummies(data)
+        method = f"linear probability model of the status in {fr.end} on arm{fe}; {SE_CONVENTION}"
+        out[measure] = _effect(
+            measure,
+            y[keep].astype(float),
+            [np.ones(len(data)), treat, strata],
+            1,
+            data["family_id"].to_numpy(),
+            None,
+            len(data),
+            method,
+            "percentage_points",
+            _relative(arms, measure),
+        )
+    return out
+
+
+def _relative(arms: dict[str, dict[str, Result]], measure: str) -> dict[str, float]:
+    """Both arms' estimates and the relative effect (difference / control)."""
+    itv, ctl = arms["intervention"][measure], arms["control"][measure]
+    parts = {"intervention": itv.estimate, "control": ctl.estimate}
+    if ctl.available and itv.available:
+        parts["relative"] = (itv.estimate - ctl.estimate) / ctl.estimate if ctl.estimate else float("nan")
+    return parts
+
+
+def _did(
+    measure: str,
+    rows: pd.DataFrame,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    n: int,
+    method: str,
+    arms: dict[str, dict[str, Result]],
+) -> Result:
+    treat = (rows["arm"] == "intervention").to_numpy(dtype=float)
+    post = (rows["period"] == "post").to_numpy(dtype=float)
+    strata, fe = _strata_dummies(rows)
+    parts = _relative(arms, measure)
+    itv, ctl = arms["intervention"][measure], arms["control"][measure]
+    if itv.available and ctl.available:
+        parts["relative"] = itv.estimate - ctl.estimate  # difference of the two relative changes
+    return _effect(
+        measure,
+        y,
+        [np.ones(len(rows)), treat, post, treat * post, strata],
+        3,
+        rows["family_id"].to_numpy(),
+        weights,
+        n,
+        method + fe + f"; {SE_CONVENTION}",
+        "rate_difference",
+        parts,
+    )
+
+
+def absence_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> Result:
+    """Difference-in-differences of the pooled absence rates (intervention − control)."""
+    measure = "school_absence_change"
+    if "control" not in arms:
+        return _no_control(measure, "rate_difference")
+    frames = []
+    for arm in ("intervention", "control"):
+        periods = absence_periods(fr, arm)
+        if periods is None:
+            return Effect.unavailable(
+                measure, "effect", "the school_absence table was not given", scale="rate_difference"
+            )
+        if periods.empty:
+            return Effect.unavailable(
+                measure,
+                "effect",
+                f"no child of the {arm} arm has absence rows in both periods",
+                scale="rate_difference",
+            )
+        for period in ("pre", "post"):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "family_id": periods["family_id"].to_numpy(),
+                        "arm": arm,
+                        "period": period,
+                        "days": periods[f"days_absent_{period}"].to_numpy(),
+                        "school_days": periods[f"school_days_{period}"].to_numpy(),
+                    }
+                )
+            )
+    rows = pd.concat(frames, ignore_index=True)
+    rows["stratum"] = rows["family_id"].map(fr.families.set_index("family_id")["stratum"])
+    method = (
+        "difference-in-differences of pooled absence rates: weighted least squares of each child's rate on arm, "
+        "period and arm × period, weighted by school days"
+    )
+    n = len(rows) // 2
+    return _did(
+        measure,
+        rows,
+        (rows["days"] / rows["school_days"]).to_numpy(),
+        rows["school_days"].to_numpy(dtype=float),
+        n,
+        method,
+        arms,
+    )
+
+
+def youth_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> Result:
+    """Difference-in-differences of the youth job rates (intervention − control)."""
+    measure = "youth_job_rate_change"
+    if "control" not in arms:
+        return _no_control(measure, "rate_difference")
+    frames = []
+    for arm in ("intervention", "control"):
+        win = youth_windows(fr, config, arm)
+        if win is None:
+            return Effect.unavailable(measure, "effect", "the youth_jobs table was not given", scale="rate_difference")
+        if win.empty:
+            return Effect.unavailable(measure, "effect", f"the {arm} arm has no youths", scale="rate_difference")
+        frames.append(win.assign(arm=arm))
+    rows = pd.concat(frames, ignore_index=True)
+    rows["stratum"] = rows["family_id"].map(fr.families.set_index("family_id")["stratum"])
+    method = (
+        "difference-in-differences of youth job rates: linear probability model of job (yes/no) per youth and "
+        "window on arm, period and arm × period"
+    )
+    return _did(measure, rows, rows["job"].to_numpy(dtype=float), None, int(rows["person_id"].nunique()), method, arms)

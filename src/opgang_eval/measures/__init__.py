@@ -1,0 +1,1 @@
+"""Headline measures, descriptive tables and survey changes (no presentation here)."""

@@ -1,0 +1,205 @@
+"""Descriptive tables: participant flow, baseline balance, transitions, trajectory, rates.
+
+All are tidy frames (one row per arm and quantity) carrying the counts
+behind every share or mean, so the presentation layer can apply the
+disclosure rule without recomputing anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+from ..results import Result
+from ..schema import STATUS
+from .frames import Frames
+from .headline import absence_periods, youth_windows
+
+__all__ = [
+    "BENEFIT_STATUSES",
+    "baseline_table",
+    "flow_table",
+    "rates_table",
+    "trajectory_table",
+    "transition_table",
+]
+
+#: Statuses counted as "on benefits" in the baseline table: public income
+#: transfers, excluding (subsidised) work, education and "other".
+BENEFIT_STATUSES = (
+    "cash_benefit",
+    "unemployment_benefit",
+    "sickness_benefit",
+    "resource_course",
+    "job_clarification",
+    "flexjob_waiting",
+    "early_retirement",
+)
+
+NO_STATUS = "no_status"
+
+
+def flow_table(fr: Frames, arms: dict[str, dict[str, Result]]) -> pd.DataFrame:
+    """CONSORT-style flow per arm: enrolled, exited, observed in ``E``, analysed per measure."""
+    end_day = fr.end.end_time
+    status_end = fr.status_at_end()
+    rows = []
+    for arm in fr.arms():
+        fam = fr.families[fr.families["arm"] == arm]
+        par = fr.parents[fr.parents["arm"] == arm]
+        kids = fr.children[fr.children["arm"] == arm]
+        exited = (fam["exited_on"].notna() & (fam["exited_on"] <= end_day)).sum()
+        steps = [
+            ("families_enrolled", "families", len(fam)),
+            ("parents_enrolled", "parents", len(par)),
+            ("children_enrolled", "children", len(kids)),
+            ("families_exited_before_end", "families", int(exited)),
+            ("parents_with_status_in_end", "parents", int(par["person_id"].isin(status_end.index).sum())),
+        ]
+        for measure, result in arms.get(arm, {}).items():
+            steps.append((f"analysed:{measure}", _unit(measure), int(result.n)))
+        rows.extend((step, unit, arm, n) for step, unit, n in steps)
+    return pd.DataFrame(rows, columns=["step", "unit", "arm", "n"])
+
+
+def _unit(measure: str) -> str:
+    if measure.startswith("school"):
+        return "children"
+    if measure.startswith("youth"):
+        return "youths"
+    if measure.startswith("savings"):
+        return "families"
+    return "parents"
+
+
+def _smd(a: np.ndarray, b: np.ndarray, binary: bool) -> float:
+    """Standardised mean difference with the pooled SD of the two groups (sqrt of mean variance)."""
+    if len(a) == 0 or len(b) == 0:
+        return float("nan")
+    if binary:
+        pa, pb = a.mean(), b.mean()
+        var = (pa * (1 - pa) + pb * (1 - pb)) / 2
+    else:
+        var = (a.var(ddof=1) + b.var(ddof=1)) / 2 if len(a) > 1 and len(b) > 1 else float("nan")
+    return float((a.mean() - b.mean()) / np.sqrt(var)) if var > 0 else 0.0
+
+
+def baseline_table(fr: Frames) -> pd.DataFrame:
+    """Baseline characteristics per arm with standardised mean differences.
+
+    Parents: age in the enrolment year, share female, months on benefits in
+    the 36 months before enrolment, status in the month before enrolment.
+    Families: children per family, parents per family. ``count_*`` holds the
+    number of persons with the attribute for shares (for disclosure control).
+    """
+    arms = fr.arms()
+    par = fr.parents
+    before = _months_on_benefits(fr)
+    base_status = _status_at_offset(fr, -1)
+    variables: list[tuple[str, str, bool, dict[str, np.ndarray]]] = []
+
+    def by_arm(frame: pd.DataFrame, values: np.ndarray) -> dict[str, np.ndarray]:
+        return {arm: values[(frame["arm"] == arm).to_numpy()] for arm in arms}
+
+    age = (par["enrolled_on"].dt.year - par["birth_year"]).to_numpy(dtype=float)
+    variables.append(("age", "parents", False, by_arm(par, age)))
+    known_sex = par["sex"].notna().to_numpy()
+    female = (par["sex"].astype("str") == "F").to_numpy(dtype=float)
+    variables.append(("female", "parents", True, by_arm(par[known_sex], female[known_sex])))
+    variables.append(("months_on_benefits_36m", "parents", False, by_arm(par, before)))
+    for code in (*STATUS.codes, NO_STATUS):
+        flag = (base_status == code).astype(float)
+        if flag.sum() == 0:
+            continue
+        variables.append((f"baseline_status:{code}", "parents", True, by_arm(par, flag)))
+    fam = fr.families
+    kids = fr.children.groupby("family_id").size().reindex(fam["family_id"], fill_value=0).to_numpy(dtype=float)
+    adults = fr.parents.groupby("family_id").size().reindex(fam["family_id"], fill_value=0).to_numpy(dtype=float)
+    variables.append(("children_per_family", "families", False, by_arm(fam, kids)))
+    variables.append(("parents_per_family", "families", False, by_arm(fam, adults)))
+    rows = []
+    for name, unit, binary, values in variables:
+        row: dict[str, object] = {"variable": name, "unit": unit, "kind": "share" if binary else "mean"}
+        for arm in arms:
+            v = values[arm]
+            row[arm] = float(v.mean()) if len(v) else float("nan")
+            row[f"n_{arm}"] = len(v)
+            row[f"count_{arm}"] = int(v.sum()) if binary else np.nan
+        row["smd"] = (
+            _smd(values["intervention"], values["control"], binary)
+            if {"intervention", "control"} <= set(arms)
+            else np.nan
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _months_on_benefits(fr: Frames) -> np.ndarray:
+    """Per parent (in ``fr.parents`` order): months on a benefit in ``m_f−36 … m_f−1``."""
+    m_f = pd.Series(fr.parents["m_f"].to_numpy(), index=fr.parents["person_id"].to_numpy())
+    s = fr.status
+    start = m_f.reindex(s["person_id"].to_numpy()).to_numpy()
+    window = (s["t"].to_numpy() >= start - 36) & (s["t"].to_numpy() <= start - 1)
+    on = window & s["status"].isin(BENEFIT_STATUSES).to_numpy()
+    counts = pd.Series(on).groupby(s["person_id"].to_numpy()).sum()
+    return counts.reindex(m_f.index, fill_value=0).to_numpy(dtype=float)
+
+
+def _status_at_offset(fr: Frames, offset: int) -> np.ndarray:
+    """Status code per parent in month ``m_f + offset`` (``no_status`` when missing)."""
+    par = fr.parents
+    target = pd.DataFrame({"person_id": par["person_id"].to_numpy(), "t": par["m_f"].to_numpy() + offset})
+    found = target.merge(fr.status, on=["person_id", "t"], how="left")
+    return found["status"].astype("str").fillna(NO_STATUS).to_numpy()
+
+
+def transition_table(fr: Frames) -> pd.DataFrame:
+    """Counts of parents by status in the month before enrolment and status in ``E``, per arm."""
+    par = fr.parents
+    before = _status_at_offset(fr, -1)
+    after = fr.status_at_end().reindex(par["person_id"].to_numpy()).astype("str").fillna(NO_STATUS).to_numpy()
+    table = pd.DataFrame({"arm": par["arm"].to_numpy(), "from_status": before, "to_status": after})
+    out = table.groupby(["arm", "from_status", "to_status"], sort=True).size().rename("n").reset_index()
+    return out
+
+
+def trajectory_table(fr: Frames, config: Config) -> pd.DataFrame:
+    """Monthly share of parents in work or education by months since enrolment, per arm.
+
+    ``k`` runs from −36 to the longest follow-up; the denominator of each
+    point is the parents with a status in that month, so later points rest
+    on the families enrolled earliest.
+    """
+    par = fr.parents.set_index("person_id")
+    s = fr.status
+    m_f = par["m_f"].reindex(s["person_id"].to_numpy()).to_numpy()
+    k = s["t"].to_numpy() - m_f
+    keep = (k >= -36) & (s["t"].to_numpy() <= fr.e)
+    arm = par["arm"].reindex(s["person_id"].to_numpy()).to_numpy()
+    work = s["status"].isin(config.work_or_education).to_numpy()
+    frame = pd.DataFrame({"arm": arm[keep], "k": k[keep], "work": work[keep]})
+    out = frame.groupby(["arm", "k"], sort=True)["work"].agg(n="size", work="sum").reset_index()
+    out["share"] = out["work"] / out["n"]
+    return out
+
+
+def rates_table(fr: Frames, config: Config) -> pd.DataFrame:
+    """Pooled absence rate and youth job rate per arm and period (the parts of the changes)."""
+    rows = []
+    for arm in fr.arms():
+        periods = absence_periods(fr, arm)
+        if periods is not None and not periods.empty:
+            for period in ("pre", "post"):
+                days = float(periods[f"days_absent_{period}"].sum())
+                total = float(periods[f"school_days_{period}"].sum())
+                rows.append(
+                    ("school_absence", arm, period, len(periods), days, total, days / total if total else np.nan)
+                )
+        win = youth_windows(fr, config, arm)
+        if win is not None:
+            for period in ("pre", "post"):
+                w = win[win["period"] == period]
+                jobs = int(w["job"].sum())
+                rows.append(("youth_jobs", arm, period, len(w), jobs, len(w), jobs / len(w) if len(w) else np.nan))
+    return pd.DataFrame(rows, columns=["measure", "arm", "period", "persons", "numerator", "denominator", "rate"])
