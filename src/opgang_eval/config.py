@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from .errors import ConfigError, Failure, Rule
-from .schema import STATUS, normalise_label
+from .schema import STATUS, SURVEY_ITEM, normalise_label
 
 __all__ = ["Config", "Lang"]
 
@@ -58,6 +58,12 @@ class Config:
         Report language.
     survey_scales
         Item → (lowest, highest) allowed score; other items use 1–5.
+    price_year
+        Year whose prices all amounts are converted to; ``None`` means the
+        year of ``E`` for expenditure and the unit costs' own price year.
+    price_index
+        Year → consumer price index, added to (and overriding) the shipped
+        Danmarks Statistik index; needed for years it does not cover.
     """
 
     end: str | None = None
@@ -70,6 +76,8 @@ class Config:
     min_cell: int = 5
     lang: Lang = "da"
     survey_scales: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    price_year: int | None = None
+    price_index: Mapping[int, float] = field(default_factory=dict)
 
     # -- construction -------------------------------------------------------
 
@@ -127,6 +135,7 @@ class Config:
         out["work_or_education"] = list(self.work_or_education)
         out["youth_ages"] = list(self.youth_ages)
         out["survey_scales"] = {k: list(v) for k, v in self.survey_scales.items()}
+        out["price_index"] = {str(k): v for k, v in self.price_index.items()}
         return out
 
     def __str__(self) -> str:
@@ -251,7 +260,32 @@ def _scales(value: Any) -> dict[str, tuple[float, float]]:
         )
         if not ok:
             raise ValueError(f"The scale of item '{item}' must be [lowest, highest] with lowest < highest.")
-        out[str(item)] = (float(band[0]), float(band[1]))
+        code = SURVEY_ITEM.lookup.get(normalise_label(str(item)), str(item))
+        out[code] = (float(band[0]), float(band[1]))
+    return out
+
+
+def _year(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise ValueError("price_year must be a year such as 2023.")
+    return value
+
+
+def _index(value: Any) -> dict[int, float]:
+    if not isinstance(value, Mapping):
+        raise ValueError("Give price_index as a table of year = index, e.g. [price_index] 2024 = 119.0.")
+    out = {}
+    for year, level in value.items():
+        try:
+            y = int(year)
+        except (TypeError, ValueError):
+            raise ValueError(f"price_index keys must be years; got {year!r}.") from None
+        ok = isinstance(level, int | float) and not isinstance(level, bool) and math.isfinite(level) and level > 0
+        if not ok:
+            raise ValueError(f"The price index of {y} must be a positive number.")
+        out[y] = float(level)
     return out
 
 
@@ -266,4 +300,6 @@ _CHECKERS: dict[str, Any] = {
     "min_cell": _min_cell,
     "lang": _lang,
     "survey_scales": _scales,
+    "price_year": _year,
+    "price_index": _index,
 }

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .comparison import absence_effect, share_effects, youth_effect
 from .config import Config
+from .costs import savings
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
 from .measures.frames import Frames, build_frames
@@ -21,7 +22,7 @@ from .results import Amount, Result
 
 __all__ = ["Evaluation", "evaluate"]
 
-_SAVINGS_PENDING = "savings per family is not computed by this version of opgang-eval"
+_SAVINGS_COMPARE = "savings compare the arms; the estimate is the intervention arm's result"
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,14 @@ def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None
     cfg = Config.resolve(config, default=extracts.config)
     fr = build_frames(extracts, cfg)
     arms = {arm: _arm_measures(fr, cfg, arm) for arm in fr.arms()}
+    account = savings(fr, extracts.unit_costs, cfg)
+    if "intervention" in arms:
+        arms["intervention"]["savings_per_family"] = account.measure
     effects: dict[str, Result] = {
         **share_effects(fr, cfg, arms),
         "school_absence_change": absence_effect(fr, cfg, arms),
         "youth_job_rate_change": youth_effect(fr, cfg, arms),
-        "savings_per_family": Amount.unavailable("savings_per_family", "effect", _SAVINGS_PENDING),
+        "savings_per_family": account.effect,
     }
     tables = {
         "flow": flow_table(fr, arms),
@@ -138,6 +142,11 @@ def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None
         "trajectory": trajectory_table(fr, cfg),
         "rates": rates_table(fr, cfg),
         "by_site": _by_site(fr, cfg),
+        "cost_account": account.account,
+        "savings_by_domain": account.by_domain,
+        "savings_by_year": account.by_year,
+        "savings_by_month": account.by_month,
+        "savings_sensitivity": account.sensitivity,
     }
     survey = {arm: survey_changes(fr, arm) for arm in fr.arms()}
     return Evaluation(arms, effects, survey, tables, cfg, fr.end, extracts.sources, extracts.warnings)
@@ -147,12 +156,12 @@ def _arm_measures(fr: Frames, cfg: Config, arm: str, labels: tuple[str, ...] = (
     out = status_shares(fr, cfg, arm)
     out["school_absence_change"] = absence_change(fr, cfg, arm, labels)
     out["youth_job_rate_change"] = youth_job_change(fr, cfg, arm, labels)
-    out["savings_per_family"] = Amount.unavailable("savings_per_family", arm, _SAVINGS_PENDING)
+    out["savings_per_family"] = Amount.unavailable("savings_per_family", arm, _SAVINGS_COMPARE)
     return out
 
 
 def _by_site(fr: Frames, cfg: Config) -> pd.DataFrame:
-    """Headline measures per site and arm (the site's families only)."""
+    """Headline measures per site and arm (the site's families only; savings are not split by site)."""
     sites = sorted(fr.families["site"].dropna().astype("str").unique())
     rows = []
     for site in sites:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["BootstrapInterval", "bootstrap_ratio_change", "rng_for", "wilson"]
+__all__ = [
+    "BootstrapInterval",
+    "bootstrap_means",
+    "bootstrap_ratio_change",
+    "percentile_interval",
+    "rng_for",
+    "wilson",
+]
 
 #: Upper bound of index-matrix cells held at once (replicates × families).
 _CHUNK_CELLS = 4_000_000
@@ -57,6 +64,30 @@ class BootstrapInterval:
     undefined: int
 
 
+def bootstrap_means(values: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``replicates`` resamples (with replacement) of ``values``, one per family."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    out = np.full(replicates, np.nan)
+    if n == 0:
+        return out
+    chunk = max(1, _CHUNK_CELLS // n)
+    for start in range(0, replicates, chunk):
+        stop = min(replicates, start + chunk)
+        out[start:stop] = values[rng.integers(0, n, size=(stop - start, n))].mean(axis=1)
+    return out
+
+
+def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of bootstrap replicates (NaN when there are none)."""
+    finite = replicates[np.isfinite(replicates)]
+    if finite.size == 0:
+        return float("nan"), float("nan")
+    alpha = (1 - level) / 2
+    low, high = np.quantile(finite, [alpha, 1 - alpha])
+    return float(low), float(high)
+
+
 def bootstrap_ratio_change(
     post_num: np.ndarray,
     post_den: np.ndarray,
@@ -86,9 +117,5 @@ def bootstrap_ratio_change(
         sums = np.stack([values[:, j][idx].sum(axis=1) for j in range(4)], axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[start:stop] = (sums[:, 0] / sums[:, 1]) / (sums[:, 2] / sums[:, 3]) - 1
-    ok = np.isfinite(out)
-    if not ok.any():
-        return BootstrapInterval(float("nan"), float("nan"), replicates, replicates)
-    alpha = (1 - level) / 2
-    low, high = np.quantile(out[ok], [alpha, 1 - alpha])
-    return BootstrapInterval(float(low), float(high), replicates, int((~ok).sum()))
+    low, high = percentile_interval(out, level)
+    return BootstrapInterval(low, high, replicates, int((~np.isfinite(out)).sum()))

@@ -1,0 +1,377 @@
+"""Savings per family and the cost-benefit account around it (contract section 3).
+
+Cost of a family = the sum of its public costs over the months from its
+enrolment month ``m_f`` to ``E``, in one price year and discounted to
+``m_f``. Costs come from the ``expenditure`` table when it is given, else
+from its parents' monthly statuses times unit costs.
+
+* With a control arm: savings = mean cost per control family − mean cost
+  per intervention family (randomised comparison).
+* Without one: each intervention family's counterfactual is its mean
+  monthly cost over ``m_f−12 … m_f−1`` continued through its window; savings
+  = mean(counterfactual − actual). This before-after design assumes nothing
+  would have changed without the programme and is much weaker.
+
+The interval is a percentile bootstrap over families, resampling each arm
+separately (stratified by arm).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+from ..measures.frames import Frames
+from ..measures.intervals import bootstrap_means, percentile_interval, rng_for
+from ..results import Amount, Effect, Result
+from .prices import price_factors, resolve_unit_costs
+
+__all__ = ["CostData", "SavingsAccount", "monthly_costs", "savings"]
+
+MEASURE = "savings_per_family"
+
+#: The Danish Ministry of Finance's discount rate, used as the documented alternative.
+MINISTRY_DISCOUNT_RATE = 0.035
+
+_BREAK_EVEN_LIMIT_YEARS = 50
+
+
+@dataclass(frozen=True)
+class CostData:
+    """Monthly public cost per family and domain, in ``price_year`` prices, undiscounted.
+
+    ``costs`` has columns family_id, t (month ordinal), domain, cost.
+    """
+
+    costs: pd.DataFrame
+    source: str
+    description: str
+    price_year: int
+
+
+@dataclass(frozen=True)
+class SavingsAccount:
+    """The savings estimate with its account, breakdowns and sensitivity."""
+
+    measure: Result
+    effect: Result
+    account: pd.DataFrame
+    by_domain: pd.DataFrame
+    by_year: pd.DataFrame
+    by_month: pd.DataFrame
+    sensitivity: pd.DataFrame
+
+
+def monthly_costs(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> CostData:
+    """Family-month costs from expenditure, or from parent statuses × unit costs."""
+    if fr.expenditure is not None:
+        exp = fr.expenditure
+        years = pd.PeriodIndex.from_ordinals(exp["t"].to_numpy(), freq="M").year.to_numpy()
+        target = config.price_year or fr.end.year
+        factor = price_factors(years, target, config, "The expenditure table")
+        costs = pd.DataFrame(
+            {
+                "family_id": exp["family_id"].to_numpy(),
+                "t": exp["t"].to_numpy(),
+                "domain": exp["domain"].astype("str").to_numpy(),
+                "cost": exp["amount_dkk"].to_numpy(dtype=float) * factor,
+            }
+        )
+        return CostData(costs, "expenditure", "the expenditure table (amounts in nominal prices)", target)
+    table, description = resolve_unit_costs(unit_costs)
+    target = config.price_year or int(table["price_year"].max())
+    factor = price_factors(table["price_year"].to_numpy(), target, config, "The unit-cost table")
+    monthly = pd.Series(table["monthly_cost_dkk"].to_numpy(dtype=float) * factor, index=table["status"].astype("str"))
+    status = fr.status
+    family = fr.parents.set_index("person_id")["family_id"]
+    costs = pd.DataFrame(
+        {
+            "family_id": family.reindex(status["person_id"].to_numpy()).to_numpy(),
+            "t": status["t"].to_numpy(),
+            "domain": "employment",
+            "cost": monthly.reindex(status["status"].astype("str").to_numpy()).to_numpy(),
+        }
+    )
+    return CostData(costs, "unit_costs", f"parents' monthly statuses × {description}", target)
+
+
+def _windowed(cd: CostData, fr: Frames, end: int, rate: float) -> pd.DataFrame:
+    """Cost rows inside each family's window ``m_f … end``, with ``k`` and the discounted cost."""
+    fam = fr.families.set_index("family_id")
+    m_f = fam["m_f"].reindex(cd.costs["family_id"].to_numpy()).to_numpy()
+    k = cd.costs["t"].to_numpy() - m_f
+    keep = (k >= 0) & (cd.costs["t"].to_numpy() <= end)
+    rows = cd.costs[keep].copy()
+    rows["k"] = k[keep]
+    rows["arm"] = fam["arm"].reindex(rows["family_id"].to_numpy()).to_numpy()
+    rows["value"] = rows["cost"].to_numpy() * (1 + rate) ** (-rows["k"].to_numpy() / 12)
+    return rows
+
+
+def _run_rates(cd: CostData, fr: Frames) -> pd.DataFrame:
+    """Mean monthly cost per family and domain over ``m_f−12 … m_f−1``."""
+    m_f = fr.families.set_index("family_id")["m_f"].reindex(cd.costs["family_id"].to_numpy()).to_numpy()
+    k = cd.costs["t"].to_numpy() - m_f
+    pre = cd.costs[(k >= -12) & (k <= -1)]
+    return (pre.groupby(["family_id", "domain"])["cost"].sum() / 12).rename("run_rate").reset_index()
+
+
+def _counterfactual_rows(cd: CostData, fr: Frames, families: pd.DataFrame, end: int, rate: float) -> pd.DataFrame:
+    """Counterfactual family-month rows: the pre-enrolment run rate continued to ``end``."""
+    rates = _run_rates(cd, fr).merge(families[["family_id", "m_f"]], on="family_id")
+    months = (end - rates["m_f"].to_numpy() + 1).clip(min=0)
+    rows = rates.loc[rates.index.repeat(months)].reset_index(drop=True)
+    rows["k"] = rows.groupby(["family_id", "domain"]).cumcount().to_numpy()
+    rows["t"] = rows["m_f"].to_numpy() + rows["k"].to_numpy()
+    rows["cost"] = rows["run_rate"].to_numpy()
+    rows["value"] = rows["cost"].to_numpy() * (1 + rate) ** (-rows["k"].to_numpy() / 12)
+    return rows[["family_id", "t", "k", "domain", "cost", "value"]]
+
+
+def _totals(rows: pd.DataFrame, families: pd.Index) -> np.ndarray:
+    """Sum of discounted cost per family, zero for families without rows."""
+    return rows.groupby("family_id")["value"].sum().reindex(families, fill_value=0.0).to_numpy()
+
+
+def _estimate(cd: CostData, fr: Frames, config: Config, end: int, rate: float, scale: float = 1.0) -> dict[str, object]:
+    """Point estimate and the per-family totals it rests on, for one set of inputs."""
+    fam = fr.families[fr.families["m_f"] <= end]
+    itv = fam[fam["arm"] == "intervention"]
+    ctl = fam[fam["arm"] == "control"]
+    actual = _windowed(cd, fr, end, rate)
+    actual["value"] *= scale
+    actual["cost"] *= scale
+    out: dict[str, object] = {"actual_rows": actual}
+    out["actual"] = _totals(actual[actual["arm"] == "intervention"], pd.Index(itv["family_id"]))
+    if len(ctl):
+        out["design"] = "randomised"
+        out["reference"] = _totals(actual[actual["arm"] == "control"], pd.Index(ctl["family_id"]))
+        out["reference_rows"] = actual[actual["arm"] == "control"]
+        out["estimate"] = float(np.mean(out["reference"]) - np.mean(out["actual"])) if len(itv) else np.nan
+    else:
+        out["design"] = "before_after"
+        cf = _counterfactual_rows(cd, fr, itv, end, rate)
+        cf["value"] *= scale
+        cf["cost"] *= scale
+        out["reference_rows"] = cf
+        out["reference"] = _totals(cf, pd.Index(itv["family_id"]))
+        out["estimate"] = float(np.mean(out["reference"] - out["actual"])) if len(itv) else np.nan
+    out["n_intervention"] = len(itv)
+    out["n_control"] = len(ctl)
+    out["months"] = float((end - itv["m_f"] + 1).mean()) if len(itv) else np.nan
+    return out
+
+
+def _last_year_savings(est: dict[str, object], end: int) -> float:
+    """Savings per family over the calendar months ``E−11 … E`` (undiscounted basis of extrapolation)."""
+    actual = est["actual_rows"]
+    reference = est["reference_rows"]
+    n_itv = est["n_intervention"]
+    n_ref = est["n_control"] if est["design"] == "randomised" else n_itv
+    if not n_itv or not n_ref:
+        return float("nan")
+    last_actual = actual.loc[(actual["arm"] == "intervention") & (actual["t"] > end - 12), "cost"].sum() / n_itv
+    last_ref = reference.loc[reference["t"] > end - 12, "cost"].sum() / n_ref
+    return float(last_ref - last_actual)
+
+
+def _by_month(est: dict[str, object]) -> pd.DataFrame:
+    """Mean discounted cost per family by months since enrolment, each arm; cumulative savings."""
+    actual = est["actual_rows"]
+    itv = actual[actual["arm"] == "intervention"]
+    ref = est["reference_rows"]
+    per_k = pd.DataFrame(
+        {
+            "intervention": itv.groupby("k")["value"].sum() / itv.groupby("k")["family_id"].nunique(),
+            "reference": ref.groupby("k")["value"].sum() / ref.groupby("k")["family_id"].nunique(),
+        }
+    ).fillna(0.0)
+    per_k["savings"] = per_k["reference"] - per_k["intervention"]
+    per_k["cumulative_savings"] = per_k["savings"].cumsum()
+    per_k.index.name = "k"
+    return per_k.reset_index()
+
+
+def _break_even_years(
+    cumulative: pd.DataFrame, programme: float, window_years: float, gross: float, annual: float
+) -> float:
+    """Years after enrolment until cumulative savings cover the programme cost per family.
+
+    Within the window the cumulative savings curve decides; beyond it, the
+    savings of the last year are assumed to continue unchanged
+    (undiscounted). NaN when they never would.
+    """
+    if not np.isfinite(programme) or programme <= 0:
+        return float("nan")
+    reached = cumulative[cumulative["cumulative_savings"] >= programme]
+    if len(reached) and gross >= programme:
+        return float((reached["k"].iloc[0] + 1) / 12)
+    if not np.isfinite(annual) or annual <= 0:
+        return float("nan")
+    years = window_years + (programme - gross) / annual
+    return float(years) if years <= _BREAK_EVEN_LIMIT_YEARS else float("nan")
+
+
+def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> SavingsAccount:
+    """The savings estimate, its bootstrap interval, account, breakdowns and sensitivity."""
+    cd = monthly_costs(fr, unit_costs, config)
+    rate = config.discount_rate
+    est = _estimate(cd, fr, config, fr.e, rate)
+    design = est["design"]
+    n_itv, n_ctl = est["n_intervention"], est["n_control"]
+    what = "the expenditure table" if cd.source == "expenditure" else "parents' statuses × unit costs"
+    if design == "randomised":
+        method = (
+            f"mean cost per control family − mean cost per intervention family, enrolment month to {fr.end}; "
+            f"costs from {what} in {cd.price_year} prices, discounted at {rate:.1%} a year from enrolment; "
+            f"percentile bootstrap over families, stratified by arm ({config.bootstrap_replicates:,} replicates)"
+        )
+    else:
+        method = (
+            f"before-after run rate (weaker design: no control arm): each family's mean monthly cost in the 12 "
+            f"months before enrolment continued to {fr.end}, minus its actual cost; costs from {what} in "
+            f"{cd.price_year} prices, discounted at {rate:.1%} a year; percentile bootstrap over families "
+            f"({config.bootstrap_replicates:,} replicates)"
+        )
+    if n_itv == 0:
+        measure = Amount.unavailable(MEASURE, "intervention", "there are no intervention families", method)
+        effect = Effect.unavailable(MEASURE, "effect", "there are no intervention families", method, scale="DKK")
+        empty = pd.DataFrame()
+        return SavingsAccount(measure, effect, empty, empty, empty, empty, empty)
+    replicates = config.bootstrap_replicates
+    rng = rng_for(config.seed, "savings")
+    if design == "randomised":
+        boot = bootstrap_means(est["reference"], replicates, rng) - bootstrap_means(est["actual"], replicates, rng)
+    else:
+        boot = bootstrap_means(est["reference"] - est["actual"], replicates, rng)
+    low, high = percentile_interval(boot)
+    gross = est["estimate"]
+    programme_total = float(config.programme_cost_dkk) if config.programme_cost_dkk is not None else float("nan")
+    programme = programme_total / n_itv
+    annual = _last_year_savings(est, fr.e)
+    by_month = _by_month(est)
+    break_even = _break_even_years(by_month, programme, est["months"] / 12, gross, annual)
+    parts = {
+        "mean_cost_reference": float(np.mean(est["reference"])),
+        "mean_cost_intervention": float(np.mean(est["actual"])),
+        "programme_cost_per_family": programme,
+        "net_per_family": gross - programme,
+        "net_total": (gross - programme) * n_itv,
+        "benefit_cost_ratio": gross / programme if programme > 0 else float("nan"),
+        "last_year_savings_per_family": annual,
+        "break_even_years": break_even,
+        "mean_window_months": est["months"],
+        "price_year": float(cd.price_year),
+        "discount_rate": rate,
+        "families_intervention": float(n_itv),
+        "families_control": float(n_ctl),
+    }
+    n = n_itv + (n_ctl if design == "randomised" else 0)
+    measure = Amount(MEASURE, "intervention", gross, low, high, n, n, method, parts=parts)
+    if design == "randomised":
+        effect = Effect(
+            MEASURE, "effect", gross, low, high, n, n, method, parts=parts, scale="DKK", design="randomised"
+        )
+    else:
+        effect = Effect.unavailable(MEASURE, "effect", "there is no control arm to compare with", method, scale="DKK")
+    account = _account(cd, est, parts, gross, programme_total, design)
+    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual)
+    return SavingsAccount(
+        measure,
+        effect,
+        account,
+        _breakdown(est, "domain"),
+        _breakdown(est, "year"),
+        by_month,
+        sensitivity,
+    )
+
+
+def _account(
+    cd: CostData, est: dict[str, object], parts: dict[str, float], gross: float, programme_total: float, design: str
+) -> pd.DataFrame:
+    rows = [
+        ("design", design, ""),
+        ("cost_source", cd.description, ""),
+        ("price_year", cd.price_year, "year"),
+        ("discount_rate", parts["discount_rate"], "per year"),
+        ("intervention_families", est["n_intervention"], "families"),
+        ("control_families", est["n_control"], "families"),
+        ("mean_window_months", parts["mean_window_months"], "months"),
+        ("mean_cost_reference", parts["mean_cost_reference"], "DKK per family"),
+        ("mean_cost_intervention", parts["mean_cost_intervention"], "DKK per family"),
+        ("gross_savings_per_family", gross, "DKK per family"),
+        ("programme_cost_total", programme_total, "DKK"),
+        ("programme_cost_per_family", parts["programme_cost_per_family"], "DKK per family"),
+        ("net_per_family", parts["net_per_family"], "DKK per family"),
+        ("net_total", parts["net_total"], "DKK"),
+        ("benefit_cost_ratio", parts["benefit_cost_ratio"], "ratio"),
+        ("last_year_savings_per_family", parts["last_year_savings_per_family"], "DKK per family and year"),
+        ("break_even_years", parts["break_even_years"], "years after enrolment"),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value", "unit"])
+
+
+def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
+    """Mean discounted cost per family by domain or calendar year, each side, and the savings."""
+    n_itv = est["n_intervention"]
+    n_ref = est["n_control"] if est["design"] == "randomised" else n_itv
+    actual = est["actual_rows"]
+    actual = actual[actual["arm"] == "intervention"]
+    reference = est["reference_rows"]
+
+    def key(rows: pd.DataFrame) -> pd.Series:
+        if by == "domain":
+            return rows["domain"]
+        return pd.Series(pd.PeriodIndex.from_ordinals(rows["t"].to_numpy(), freq="M").year, index=rows.index)
+
+    out = pd.DataFrame(
+        {
+            "reference": reference.groupby(key(reference))["value"].sum() / max(n_ref, 1),
+            "intervention": actual.groupby(key(actual))["value"].sum() / max(n_itv, 1),
+        }
+    ).fillna(0.0)
+    out["savings"] = out["reference"] - out["intervention"]
+    out.index.name = by
+    return out.reset_index()
+
+
+def _sensitivity(
+    cd: CostData, fr: Frames, config: Config, gross: float, programme: float, annual: float
+) -> pd.DataFrame:
+    """Net result per family when one key input moves (for a tornado chart)."""
+    base_net = gross - programme
+    label = "unit costs" if cd.source == "unit_costs" else "expenditure"
+    rows: list[tuple[str, str, float]] = []
+
+    def point(end: int | None = None, rate: float | None = None, scale: float = 1.0) -> float:
+        return float(
+            _estimate(
+                cd, fr, config, fr.e if end is None else end, config.discount_rate if rate is None else rate, scale
+            )["estimate"]
+        )
+
+    for setting, scale in (("−20 %", 0.8), ("+20 %", 1.2)):
+        rows.append((label, setting, point(scale=scale)))
+    for rate in sorted({0.0, MINISTRY_DISCOUNT_RATE} - {config.discount_rate}):
+        rows.append(("discount rate", f"{rate:.1%}", point(rate=rate)))
+    rows.append(("horizon", "12 months shorter", point(end=fr.e - 12)))
+    window_years = float((fr.e - fr.families.loc[fr.families["arm"] == "intervention", "m_f"] + 1).mean() / 12)
+    extended = gross + annual * (1 + config.discount_rate) ** -window_years
+    rows.append(("horizon", "12 months longer (last year's savings continue)", extended))
+    frame = pd.DataFrame(rows, columns=["input", "setting", "savings_per_family"])
+    frame["net_per_family"] = frame["savings_per_family"] - programme
+    programme_rows = pd.DataFrame(
+        {
+            "input": "programme cost",
+            "setting": ["−20 %", "+20 %"],
+            "savings_per_family": gross,
+            "net_per_family": [gross - 0.8 * programme, gross - 1.2 * programme],
+        }
+    )
+    frame = pd.concat([frame, programme_rows], ignore_index=True)
+    frame["base_net_per_family"] = base_net
+    return frame
