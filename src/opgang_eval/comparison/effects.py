@@ -61,7 +61,7 @@ def _effect(
     model = sm.WLS(y, x, weights=weights) if weights is not None else sm.OLS(y, x)
     _, g = np.unique(groups, return_inverse=True)
     n_groups = int(g.max()) + 1
-    if n_groups < 2 or np.linalg.matrix_rank(x) < x.shape[1]:
+    if n_groups < 2 or len(y) <= x.shape[1] or np.linalg.matrix_rank(x) < x.shape[1]:
         return Effect.unavailable(
             measure, "effect", "too few families or no variation to estimate the difference", method, n, n_groups
         )
@@ -89,15 +89,20 @@ def _effect(
     )
 
 
-def _no_control(measure: str, scale: str) -> Result:
-    return Effect.unavailable(measure, "effect", "there is no control arm to compare with", scale=scale)
+def _no_comparison(measure: str, scale: str, arms: dict[str, dict[str, Result]]) -> Result | None:
+    """An unavailable effect when one of the two arms is missing, else ``None``."""
+    for arm in ("control", "intervention"):
+        if arm not in arms:
+            return Effect.unavailable(measure, "effect", f"there is no {arm} arm to compare with", scale=scale)
+    return None
 
 
 def share_effects(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> dict[str, Result]:
     """Intervention − control of each share in ``E``, in percentage points (as a fraction)."""
     ids = ("parents_in_work_or_education", "flexjob_share_of_work_or_education", "early_retirement_share")
-    if "control" not in arms:
-        return {m: _no_control(m, "percentage_points") for m in ids}
+    missing = {m: _no_comparison(m, "percentage_points", arms) for m in ids}
+    if any(v is not None for v in missing.values()):
+        return {m: v for m, v in missing.items() if v is not None}
     parents = fr.parents[fr.parents["arm"].isin(["intervention", "control"])]
     status = fr.status_at_end().reindex(parents["person_id"].to_numpy())
     has = status.notna().to_numpy()
@@ -153,7 +158,8 @@ def _did(
     parts = _relative(arms, measure)
     itv, ctl = arms["intervention"][measure], arms["control"][measure]
     if itv.available and ctl.available:
-        parts["relative"] = itv.estimate - ctl.estimate  # difference of the two relative changes
+        parts.pop("relative", None)
+        parts["difference_of_relative_changes"] = itv.estimate - ctl.estimate
     return _effect(
         measure,
         y,
@@ -171,8 +177,9 @@ def _did(
 def absence_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> Result:
     """Difference-in-differences of the pooled absence rates (intervention − control)."""
     measure = "school_absence_change"
-    if "control" not in arms:
-        return _no_control(measure, "rate_difference")
+    missing = _no_comparison(measure, "rate_difference", arms)
+    if missing is not None:
+        return missing
     frames = []
     for arm in ("intervention", "control"):
         periods = absence_periods(fr, arm)
@@ -220,8 +227,9 @@ def absence_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]
 def youth_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> Result:
     """Difference-in-differences of the youth job rates (intervention − control)."""
     measure = "youth_job_rate_change"
-    if "control" not in arms:
-        return _no_control(measure, "rate_difference")
+    missing = _no_comparison(measure, "rate_difference", arms)
+    if missing is not None:
+        return missing
     frames = []
     for arm in ("intervention", "control"):
         win = youth_windows(fr, config, arm)

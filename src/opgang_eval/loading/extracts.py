@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from ..config import Config
@@ -49,6 +50,8 @@ class Extracts:
     warning_rows: pd.DataFrame = field(repr=False)
 
     def __post_init__(self) -> None:
+        for frame in self._tables.values():
+            _freeze(frame)
         object.__setattr__(self, "_tables", MappingProxyType(dict(self._tables)))
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 
@@ -141,6 +144,21 @@ class Extracts:
 
     def _repr_html_(self) -> str:
         return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+def _freeze(frame: pd.DataFrame) -> None:
+    """Make the stored arrays read-only, so even ``Series.array[i] = x`` cannot alter the extracts.
+
+    Copy-on-write protects column and cell assignment but not writes through
+    ``.array``; marking each block's buffer read-only closes that door. The
+    block manager is pandas-internal, so a future pandas without it merely
+    loses this extra guard.
+    """
+    for block in getattr(getattr(frame, "_mgr", None), "blocks", ()):
+        values = block.values
+        buffer = values if isinstance(values, np.ndarray) else getattr(values, "_ndarray", None)
+        if isinstance(buffer, np.ndarray):
+            buffer.flags.writeable = False
 
 
 def _coverage(frame: pd.DataFrame) -> str:

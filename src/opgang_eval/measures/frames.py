@@ -105,7 +105,7 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
     if config.end is not None:
         end = pd.Period(config.end, "M")
     else:
-        end = pd.Period.from_ordinal(int(status["t"].max()), "M") if len(status) else pd.Period("1970-01", "M")
+        end = pd.Period(ordinal=int(status["t"].max()), freq="M") if len(status) else pd.Period("1970-01", "M")
     youth = ex.youth_jobs
     if youth is not None:
         youth = pd.DataFrame(

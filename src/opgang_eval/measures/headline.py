@@ -128,7 +128,7 @@ def absence_periods(fr: Frames, arm: str) -> pd.DataFrame | None:
     mine = base.reindex(rows["person_id"].to_numpy()).to_numpy()
     pre = rows[start == mine].set_index("person_id")[["days_absent", "school_days"]]
     post = rows[start == fu].set_index("person_id")[["days_absent", "school_days"]]
-    both = pre.join(post, how="inner", lsuffix="_pre", rsuffix="_post")
+    both = pre.add_suffix("_pre").join(post.add_suffix("_post"), how="inner")
     family = kids.set_index("person_id")["family_id"]
     both.insert(0, "family_id", family.reindex(both.index).to_numpy())
     return both
