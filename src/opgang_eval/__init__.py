@@ -12,6 +12,7 @@ from .config import Config
 from .errors import ConfigError, DataQualityWarning, OpgangError, OpgangWarning, ValidationError
 from .evaluate import Evaluation, evaluate
 from .loading import Extracts, Source, load
+from .presentation import render_report
 from .results import Amount, Effect, RelativeChange, Result, Share, SurveyChange
 
 try:
@@ -38,4 +39,5 @@ __all__ = [
     "__version__",
     "evaluate",
     "load",
+    "render_report",
 ]

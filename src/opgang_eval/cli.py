@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--config", type=Path, metavar="FILE", help="evaluation.toml to use instead of DIR's")
     report.add_argument("--lang", choices=("da", "en"), help="report language (default: config, else da)")
     report.add_argument(
-        "--format", default="html,pdf", metavar="LIST", help="comma-separated: html, pdf (default: html,pdf)"
+        "--format",
+        default="html,pdf,xlsx",
+        metavar="LIST",
+        help="comma-separated: html, pdf, xlsx (default: html,pdf,xlsx)",
     )
 
     sample = commands.add_parser(
@@ -90,15 +93,22 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     ex = _load(args.dir)
-    if args.config is not None:
-        from .config import Config
+    from .evaluate import evaluate
+    from .presentation import render_report
 
-        Config.from_toml(args.config)
-    print(str(ex))
-    print(
-        "\nThe extracts are valid. Evaluation and report rendering are not part of this version yet; "
-        "nothing was written."
-    )
+    ev = evaluate(ex, config=args.config)
+    try:
+        written = render_report(ev, args.out, formats=args.format.split(","), lang=args.lang)
+    except OSError as exc:
+        print(
+            f"Cannot write the report to {args.out}: {exc.strerror or exc}. Choose a writable folder.", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    print(str(ev))
+    print(f"\nWrote {len(written)} files to {args.out}:")
+    for path in written:
+        if path.parent == Path(args.out):
+            print(f"  {path}")
     return EXIT_OK
 
 

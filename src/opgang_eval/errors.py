@@ -131,13 +131,18 @@ class ValidationError(OpgangError):
         """Exact number of failures, including those beyond the kept examples."""
         return int(self.counts["n"].sum())
 
+    #: First line of the report; subclasses say what was checked.
+    headline = "The extracts do not meet the data contract"
+
     def report(self, examples: int = 5) -> str:
         """Readable report grouped by table, one block per column and rule."""
-        return format_failure_report(self.failures, self.counts, examples=examples)
+        return format_failure_report(self.failures, self.counts, examples=examples, headline=self.headline)
 
 
 class ConfigError(ValidationError):
-    """The configuration (``evaluation.toml``, a dict or keywords) is invalid."""
+    """The configuration (``evaluation.toml``, a dict, keywords or report options) is invalid."""
+
+    headline = "The settings are not valid"
 
 
 class OpgangWarning(UserWarning):
@@ -157,7 +162,12 @@ def failure_frame(failures: list[Failure]) -> pd.DataFrame:
     return frame.astype({"row": "Int64"})
 
 
-def format_failure_report(failures: pd.DataFrame, counts: pd.DataFrame, examples: int = 5) -> str:
+def format_failure_report(
+    failures: pd.DataFrame,
+    counts: pd.DataFrame,
+    examples: int = 5,
+    headline: str = ValidationError.headline,
+) -> str:
     """Render failures as text, grouped by file, with a few examples per rule.
 
     One renderer serves the exception message and the CLI, so the two can
@@ -165,10 +175,7 @@ def format_failure_report(failures: pd.DataFrame, counts: pd.DataFrame, examples
     """
     total = int(counts["n"].sum())
     files = counts["file"].nunique()
-    lines = [
-        f"The extracts do not meet the data contract: {total:,} "
-        f"problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}."
-    ]
+    lines = [f"{headline}: {total:,} problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}."]
     for file, per_file in counts.groupby("file", sort=False):
         lines.append("")
         lines.append(f"{file}:")

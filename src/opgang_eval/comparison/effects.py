@@ -129,7 +129,7 @@ def share_effects(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]
             len(data),
             method,
             "percentage_points",
-            _relative(arms, measure),
+            {**_relative(arms, measure), "strata": float(strata.shape[1] + 1 if strata.shape[1] else 0)},
         )
     return out
 
@@ -156,6 +156,7 @@ def _did(
     post = (rows["period"] == "post").to_numpy(dtype=float)
     strata, fe = _strata_dummies(rows)
     parts = _relative(arms, measure)
+    parts["strata"] = float(strata.shape[1] + 1 if strata.shape[1] else 0)
     itv, ctl = arms["intervention"][measure], arms["control"][measure]
     if itv.available and ctl.available:
         parts.pop("relative", None)

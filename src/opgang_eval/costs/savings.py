@@ -295,6 +295,7 @@ def _account(
 ) -> pd.DataFrame:
     rows = [
         ("design", design, ""),
+        ("cost_basis", cd.source, ""),
         ("cost_source", cd.description, ""),
         ("price_year", cd.price_year, "year"),
         ("discount_rate", parts["discount_rate"], "per year"),
@@ -342,7 +343,13 @@ def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
 def _sensitivity(
     cd: CostData, fr: Frames, config: Config, gross: float, programme: float, annual: float
 ) -> pd.DataFrame:
-    """Net result per family when one key input moves (for a tornado chart)."""
+    """Net result per family when one key input moves (for a tornado chart).
+
+    ``setting`` is numeric: the relative change for costs and programme
+    cost (−0.2 / +0.2), the annual rate for the discount rate, and the
+    months added to the horizon (−12: ``E`` a year earlier; +12: the last
+    year's savings continue one more year, discounted).
+    """
     base_net = gross - programme
     label = "unit costs" if cd.source == "unit_costs" else "expenditure"
     rows: list[tuple[str, str, float]] = []
@@ -354,20 +361,19 @@ def _sensitivity(
             )["estimate"]
         )
 
-    for setting, scale in (("−20 %", 0.8), ("+20 %", 1.2)):
-        rows.append((label, setting, point(scale=scale)))
+    for change in (-0.2, 0.2):
+        rows.append((label, change, point(scale=1 + change)))
     for rate in sorted({0.0, MINISTRY_DISCOUNT_RATE} - {config.discount_rate}):
-        rows.append(("discount rate", f"{rate:.1%}", point(rate=rate)))
-    rows.append(("horizon", "12 months shorter", point(end=fr.e - 12)))
+        rows.append(("discount rate", rate, point(rate=rate)))
+    rows.append(("horizon", -12.0, point(end=fr.e - 12)))
     window_years = float((fr.e - fr.families.loc[fr.families["arm"] == "intervention", "m_f"] + 1).mean() / 12)
-    extended = gross + annual * (1 + config.discount_rate) ** -window_years
-    rows.append(("horizon", "12 months longer (last year's savings continue)", extended))
+    rows.append(("horizon", 12.0, gross + annual * (1 + config.discount_rate) ** -window_years))
     frame = pd.DataFrame(rows, columns=["input", "setting", "savings_per_family"])
     frame["net_per_family"] = frame["savings_per_family"] - programme
     programme_rows = pd.DataFrame(
         {
             "input": "programme cost",
-            "setting": ["−20 %", "+20 %"],
+            "setting": [-0.2, 0.2],
             "savings_per_family": gross,
             "net_per_family": [gross - 0.8 * programme, gross - 1.2 * programme],
         }

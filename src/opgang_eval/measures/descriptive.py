@@ -57,8 +57,12 @@ def flow_table(fr: Frames, arms: dict[str, dict[str, Result]]) -> pd.DataFrame:
             ("families_exited_before_end", "families", int(exited)),
             ("parents_with_status_in_end", "parents", int(par["person_id"].isin(status_end.index).sum())),
         ]
+        savings = arms.get("intervention", {}).get("savings_per_family")
         for measure, result in arms.get(arm, {}).items():
-            steps.append((f"analysed:{measure}", _unit(measure), int(result.n)))
+            n = int(result.n)
+            if measure == "savings_per_family" and savings is not None and savings.available:
+                n = int(savings.parts.get(f"families_{arm}", 0))  # one comparison, counted per arm
+            steps.append((f"analysed:{measure}", _unit(measure), n))
         rows.extend((step, unit, arm, n) for step, unit, n in steps)
     return pd.DataFrame(rows, columns=["step", "unit", "arm", "n"])
 

@@ -1,0 +1,143 @@
+"""Presentation: report context, figures and the HTML / PDF / spreadsheet renderers.
+
+Nothing here computes a statistic; everything starts from an
+:class:`~opgang_eval.Evaluation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal, get_args
+
+from ..config import Lang
+from ..errors import ConfigError, Failure, Rule
+from ..evaluate import Evaluation
+
+__all__ = ["Format", "render_report", "report_date"]
+
+Format = Literal["html", "pdf", "xlsx"]
+
+#: File names of the report inside the output folder.
+FILES = {"html": "report.html", "pdf": "report.pdf", "xlsx": "tables.xlsx"}
+FIGURE_DIR = "figures"
+
+
+def report_date() -> dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError.from_failures(
+                [
+                    Failure(
+                        "config",
+                        "SOURCE_DATE_EPOCH",
+                        "",
+                        None,
+                        "",
+                        epoch,
+                        Rule.BAD_CONFIG,
+                        "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01.",
+                    )
+                ]
+            ) from None
+    return dt.date.today()
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[Format, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in chosen if f not in get_args(Format)]
+    if unknown or not chosen:
+        raise ConfigError.from_failures(
+            [
+                Failure(
+                    "config",
+                    "formats",
+                    "formats",
+                    None,
+                    "",
+                    ", ".join(unknown),
+                    Rule.BAD_CONFIG,
+                    f"Choose report formats from: {', '.join(get_args(Format))}.",
+                )
+            ]
+        )
+    return chosen  # type: ignore[return-value]
+
+
+def render_report(
+    ev: Evaluation,
+    out: str | Path,
+    formats: Iterable[str] = ("html", "pdf", "xlsx"),
+    lang: Lang | None = None,
+) -> list[Path]:
+    """Write the evaluation report into ``out``.
+
+    Files: ``report.html`` (self-contained), ``report.pdf``, ``tables.xlsx``
+    (every table, one sheet each) and ``figures/*.svg``. Everything is
+    rendered into a temporary folder first and moved into ``out`` only when
+    all of it succeeded, so a failure leaves an earlier report untouched.
+    Output is disclosure-controlled (``min_cell``) and deterministic: the
+    same evaluation gives byte-identical files (the date shown honours
+    ``SOURCE_DATE_EPOCH``).
+    """
+    from .context import build_context
+    from .render import render_html, render_pdf, render_xlsx, write_figures
+
+    chosen = _check_formats(formats)
+    if lang is not None and lang not in get_args(Lang):
+        raise ConfigError.from_failures(
+            [Failure("config", "lang", "lang", None, "", str(lang), Rule.BAD_CONFIG, "lang must be da or en.")]
+        )
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError.from_failures(
+            [
+                Failure(
+                    "config",
+                    str(out),
+                    "",
+                    None,
+                    "",
+                    "",
+                    Rule.BAD_CONFIG,
+                    "The output path is a file; give a folder for the report.",
+                )
+            ]
+        )
+    day = report_date()
+    ctx = build_context(ev, lang, today=day)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        figures = write_figures(ctx, staging / FIGURE_DIR)
+        staged: list[Path] = []
+        if "html" in chosen:
+            path = staging / FILES["html"]
+            path.write_text(render_html(ctx), encoding="utf-8")
+            staged.append(path)
+        if "pdf" in chosen:
+            path = staging / FILES["pdf"]
+            path.write_bytes(render_pdf(ctx, staging, FIGURE_DIR, day))
+            staged.append(path)
+        if "xlsx" in chosen:
+            path = staging / FILES["xlsx"]
+            path.write_bytes(render_xlsx(ctx, day))
+            staged.append(path)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / FIGURE_DIR).mkdir(exist_ok=True)
+        written = []
+        for path in [*staged, *figures]:
+            target = out / path.relative_to(staging)
+            os.replace(path, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

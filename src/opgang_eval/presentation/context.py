@@ -1,0 +1,1066 @@
+"""From an :class:`~opgang_eval.Evaluation` to a plain, formatted report context.
+
+This is the only place where numbers become text. Disclosure control is
+applied first, on the numbers (see :mod:`.disclosure`); then every value is
+formatted once (:mod:`.formatting`). The HTML, PDF and spreadsheet
+renderers only lay the context out; none of them computes or formats.
+Statistics are read from the evaluation's results and tables, never
+recomputed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..config import Lang
+from ..evaluate import Evaluation
+from ..measures.headline import HEADLINE_IDS
+from ..results import Result
+from . import figures
+from .disclosure import complementary, count_ok, marker, share_ok
+from .formatting import Formatter
+from .texts import t
+
+__all__ = ["Context", "Figure", "Section", "Table", "build_context"]
+
+_GROUPS = {
+    "work": ("job", "flexjob", "education"),
+    "retired": ("early_retirement",),
+    "benefit": (
+        "cash_benefit",
+        "unemployment_benefit",
+        "sickness_benefit",
+        "resource_course",
+        "job_clarification",
+        "flexjob_waiting",
+        "other",
+    ),
+    "none": ("no_status",),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A formatted table; ``values`` holds the spreadsheet version of each cell."""
+
+    id: str
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    values: list[list[Any]]
+    align: list[str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure (SVG markup) with its caption and text alternative."""
+
+    id: str
+    caption: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the renderers need, as strings (and SVG)."""
+
+    lang: Lang
+    title: str
+    subtitle: str
+    generated: str
+    headline: list[str]
+    design_note: str
+    sections: list[Section]
+
+    def tables(self) -> list[Table]:
+        """Every table in reading order (for the spreadsheet)."""
+        out: list[Table] = []
+
+        def walk(sections: list[Section]) -> None:
+            for s in sections:
+                out.extend(s.tables)
+                walk(s.subsections)
+
+        walk(self.sections)
+        return out
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-able data (for Typst)."""
+        return asdict(self)
+
+
+class _Builder:
+    """Holds the evaluation, language and threshold while sections are built."""
+
+    def __init__(self, ev: Evaluation, lang: Lang) -> None:
+        self.ev = ev
+        self.lang = lang
+        self.f = Formatter(lang)
+        self.min_cell = ev.config.min_cell
+        self.hidden = marker(self.min_cell)
+        self.end = self.f.month(ev.end)
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    # -- disclosure of results ------------------------------------------------------------
+
+    def shown(self, r: Result | None) -> bool:
+        """Whether this result may leave the process (disclosure rules)."""
+        if r is None or not r.available:
+            return False
+        m = self.min_cell
+        if r.kind == "share":
+            return share_ok(r.parts["numerator"], r.parts["denominator"], m)
+        if r.kind == "relative_change":
+            if r.n < m:
+                return False
+            if "pre_with_job" in r.parts:
+                return all(share_ok(r.parts[f"{p}_with_job"], r.parts[f"{p}_youths"], m) for p in ("pre", "post"))
+            return True
+        if r.kind == "amount":
+            families = [r.parts.get("families_intervention", r.n), r.parts.get("families_control", m)]
+            return all(n == 0 or n >= m for n in families) and families[0] >= m
+        if r.kind == "effect":
+            if r.measure == "savings_per_family":
+                return self.shown(self.ev.measures.get(r.measure))
+            return all(self.shown(self.ev.arms.get(arm, {}).get(r.measure)) for arm in ("intervention", "control"))
+        return r.n >= m
+
+    def value(self, r: Result, which: str = "estimate") -> str:
+        """A result's estimate (or bound) formatted for its kind."""
+        x = getattr(r, which)
+        if r.kind == "share":
+            return self.f.percent(x)
+        if r.kind == "relative_change":
+            return self.f.percent(x, signed=True)
+        if r.kind == "effect":
+            if r.unit == "" and getattr(r, "scale", "") == "DKK":
+                return self.f.dkk(x, signed=True)
+            return self.f.points(x)
+        if r.kind == "amount":
+            return self.f.dkk(x)
+        return self.f.number(x, 2)
+
+    def ci(self, r: Result) -> str:
+        return self.f.interval(self.value(r, "ci_low"), self.value(r, "ci_high"))
+
+    def ci_words(self, r: Result) -> str:
+        """The interval for prose: ``95 %-KI 45.159 kr. til 490.417 kr.``."""
+        low, high = self.value(r, "ci_low"), self.value(r, "ci_high")
+        return f"95 %-KI {low} til {high}" if self.lang == "da" else f"95% CI {low} to {high}"
+
+    def count(self, n: float) -> str:
+        return self.f.number(n) if count_ok(n, self.min_cell) else self.hidden
+
+    def count_value(self, n: float) -> Any:
+        return int(n) if count_ok(n, self.min_cell) else self.hidden
+
+    # -- sections ------------------------------------------------------------------------
+
+    def headline(self) -> list[str]:
+        m, f, out = self.ev.measures, self.f, []
+        da = self.lang == "da"
+        work, flex = m.get("parents_in_work_or_education"), m.get("flexjob_share_of_work_or_education")
+        if self.shown(work):
+            text = (
+                f"{f.percent(work.estimate)} af forældrene er kommet i uddannelse eller beskæftigelse"
+                if da
+                else f"{f.percent(work.estimate)} of the parents are in work or education"
+            )
+            if self.shown(flex):
+                words = f.fraction_words(flex.estimate) or f.percent(flex.estimate)
+                text += f", heraf {words} i fleksjob" if da else f", {words} of them in flexjob"
+            out.append(text + f" ({self.end}).")
+        er = m.get("early_retirement_share")
+        if self.shown(er):
+            out.append(
+                f"{f.percent(er.estimate)} er afklaret til førtidspension."
+                if da
+                else f"{f.percent(er.estimate)} have been granted early-retirement pension."
+            )
+        ab = m.get("school_absence_change")
+        if self.shown(ab):
+            size = f.percent(abs(ab.estimate))
+            rates = f"{f.percent(ab.parts['pre_rate'], 1)} → {f.percent(ab.parts['post_rate'], 1)}"
+            verb = ("faldet" if ab.estimate < 0 else "steget") if da else ("fell" if ab.estimate < 0 else "rose")
+            out.append(
+                f"Børnenes skolefravær er {verb} {size} ({rates} af skoledagene)."
+                if da
+                else f"Children's school absence {verb} by {size} ({rates} of school days)."
+            )
+        yj = m.get("youth_job_rate_change")
+        if self.shown(yj):
+            verb = ("steget" if yj.estimate >= 0 else "faldet") if da else ("rose" if yj.estimate >= 0 else "fell")
+            size = f.percent(abs(yj.estimate))
+            out.append(
+                f"Andelen af unge med fritidsjob er {verb} {size}."
+                if da
+                else f"The share of youths with an after-school job {verb} by {size}."
+            )
+        sv = m.get("savings_per_family")
+        if self.shown(sv):
+            net = sv.parts["net_per_family"]
+            programme = sv.parts["programme_cost_per_family"]
+            text = (
+                f"De offentlige udgifter var {f.dkk(sv.estimate)} lavere pr. familie ({self.ci_words(sv)})"
+                if da
+                else f"Public costs were {f.dkk(sv.estimate)} lower per family ({self.ci_words(sv)})"
+            )
+            if math.isfinite(programme):
+                text += (
+                    f"; med en programudgift på {f.dkk(programme)} pr. familie er nettoresultatet "
+                    f"{f.dkk(net, signed=True)} pr. familie."
+                    if da
+                    else f"; against a programme cost of {f.dkk(programme)} per family the net result is "
+                    f"{f.dkk(net, signed=True)} per family."
+                )
+            else:
+                text += "."
+            out.append(text)
+        effect = self.ev.effects.get("parents_in_work_or_education")
+        if self.shown(effect):
+            size = f.points(abs(effect.estimate), signed=False)
+            more = effect.estimate >= 0
+            out.append(
+                f"Sammenlignet med kontrolgruppen er andelen i beskæftigelse eller uddannelse {size} "
+                f"{'højere' if more else 'lavere'} ({self.ci_words(effect)})."
+                if da
+                else f"Compared with the control group the share in work or education is {size} "
+                f"{'higher' if more else 'lower'} ({self.ci_words(effect)})."
+            )
+        return out
+
+    def flow(self) -> Section:
+        flow = self.ev.tables["flow"]
+        arms = list(dict.fromkeys(flow["arm"]))
+        steps = list(dict.fromkeys(flow["step"]))
+        rows, values = [], []
+        for step in steps:
+            part = flow[flow["step"] == step].set_index("arm")["n"]
+            label = self._step_label(step)
+            rows.append([label] + [self.count(part.get(a, 0)) for a in arms])
+            values.append([label] + [self.count_value(part.get(a, 0)) for a in arms])
+        table = Table(
+            "flow",
+            self.t("flow"),
+            [self.t("step")] + [self.t(a) for a in arms],
+            rows,
+            values,
+            ["l"] + ["r"] * len(arms),
+            self.t("suppressed_note", min_cell=self.min_cell, marker=self.hidden),
+        )
+        return Section("flow", self.t("flow"), [self.t("flow_intro")], [table])
+
+    def _step_label(self, step: str) -> str:
+        if step.startswith("analysed:"):
+            measure = step.split(":", 1)[1]
+            return ("Indgår i: " if self.lang == "da" else "Analysed: ") + self.t(f"measure:{measure}")
+        labels = {
+            "families_enrolled": ("Familier", "Families"),
+            "parents_enrolled": ("Forældre", "Parents"),
+            "children_enrolled": ("Børn", "Children"),
+            "families_exited_before_end": ("Familier, der stoppede før slut", "Families who left before the end"),
+            "parents_with_status_in_end": (f"Forældre med status i {self.end}", f"Parents with a status in {self.end}"),
+        }
+        da, en = labels[step]
+        return da if self.lang == "da" else en
+
+    def baseline(self) -> Section:
+        base = self.ev.tables["baseline"]
+        arms = [a for a in ("intervention", "control") if a in base.columns]
+        m = self.min_cell
+        shares = base[base["kind"] == "share"]
+        hidden: dict[tuple[int, str], bool] = {}
+        status_rows = shares[shares["variable"].str.startswith("baseline_status:")]
+        if len(status_rows):
+            counts = status_rows[[f"count_{a}" for a in arms]].to_numpy(dtype=float)
+            mask = complementary(counts, m)
+            for (idx, _), row_mask in zip(status_rows.iterrows(), mask, strict=True):
+                for a, h in zip(arms, row_mask, strict=True):
+                    hidden[(idx, a)] = bool(h)
+        rows, values = [], []
+        for idx, row in base.iterrows():
+            label = self._variable_label(row["variable"])
+            cells, cell_values, any_hidden = [label], [label], False
+            for a in arms:
+                n = row[f"n_{a}"]
+                if row["kind"] == "share":
+                    ok = share_ok(row[f"count_{a}"], n, m) and not hidden.get((idx, a), False)
+                    if (idx, a) in hidden:
+                        ok = not hidden[(idx, a)] and n >= m
+                    text = self.f.percent(row[a]) if ok else self.hidden
+                else:
+                    ok = n >= m
+                    text = self.f.number(row[a], 1) if ok else self.hidden
+                any_hidden |= not ok
+                cells.append(text)
+                cell_values.append(float(row[a]) if ok else self.hidden)
+            if "smd" in row and len(arms) == 2:
+                smd_ok = not any_hidden and math.isfinite(row["smd"])
+                cells.append(self.f.number(row["smd"], 2) if smd_ok else (self.hidden if any_hidden else "–"))
+                cell_values.append(float(row["smd"]) if smd_ok else (self.hidden if any_hidden else None))
+            rows.append(cells)
+            values.append(cell_values)
+        header = [self.t("variable")] + [self.t(a) for a in arms] + ([self.t("smd")] if len(arms) == 2 else [])
+        table = Table("baseline", self.t("baseline"), header, rows, values, ["l"] + ["r"] * (len(header) - 1))
+        return Section("baseline", self.t("baseline"), [self.t("baseline_intro")], [table])
+
+    def _variable_label(self, variable: str) -> str:
+        if variable.startswith("baseline_status:"):
+            status = variable.split(":", 1)[1]
+            prefix = "Status før start: " if self.lang == "da" else "Status before enrolment: "
+            return prefix + t(f"status:{status}", self.lang)
+        labels = {
+            "age": ("Alder (år)", "Age (years)"),
+            "female": ("Kvinder", "Women"),
+            "months_on_benefits_36m": ("Måneder på ydelse, 36 mdr. før start", "Months on benefits, 36 months before"),
+            "children_per_family": ("Børn pr. familie", "Children per family"),
+            "parents_per_family": ("Forældre pr. familie", "Parents per family"),
+        }
+        da, en = labels[variable]
+        return da if self.lang == "da" else en
+
+    # -- measures -----------------------------------------------------------------------------
+
+    def measures(self) -> Section:
+        subs = []
+        for measure in HEADLINE_IDS:
+            if measure == "savings_per_family":
+                continue
+            subs.append(self._measure_section(measure))
+        forest = self._forest()
+        return Section(
+            "results",
+            self.t("results"),
+            [self._design_note()],
+            [],
+            [forest] if forest is not None else [],
+            subs,
+        )
+
+    def _design_note(self) -> str:
+        return self.t("design_randomised") if self.ev.has_control else self.t("design_none")
+
+    def _definition(self, measure: str) -> str:
+        low, high = self.ev.config.youth_ages
+        end = self.end
+        da = {
+            "parents_in_work_or_education": f"Andelen af forældrene med en status i {end}, som i {end} er i ordinært "
+            "job, fleksjob eller uddannelse. Forældre uden status i slutmåneden (fx fraflyttede) indgår ikke.",
+            "flexjob_share_of_work_or_education": f"Blandt forældrene i beskæftigelse eller uddannelse i {end}: "
+            "andelen i fleksjob.",
+            "early_retirement_share": f"Andelen af forældrene med en status i {end}, som i {end} modtager "
+            "førtidspension.",
+            "school_absence_change": "Børn med fraværsoplysninger både i det seneste skoleår afsluttet før familiens "
+            f"start og i det seneste skoleår afsluttet senest i {end}. Fraværsraten er alle fraværsdage delt med "
+            "alle skoledage; ændringen er raten efter delt med raten før minus 1.",
+            "youth_job_rate_change": f"Unge er børn, der fylder {low}–{high} år i det kalenderår, perioden slutter. "
+            "Andelen med mindst én måned med lønindkomst i de 12 måneder før start sammenlignes med andelen i de "
+            f"12 måneder til og med {end}; ændringen er andelen efter delt med andelen før minus 1.",
+            "savings_per_family": f"Offentlige udgifter pr. familie fra startmåneden til og med {end}. Med "
+            "kontrolgruppe er besparelsen gennemsnittet for kontrolfamilierne minus gennemsnittet for "
+            "indsatsfamilierne; uden kontrolgruppe familiens udgiftsniveau i de 12 måneder før start, fremskrevet, "
+            "minus de faktiske udgifter.",
+        }
+        en = {
+            "parents_in_work_or_education": f"The share of parents with a status in {end} who in {end} are in an "
+            "ordinary job, flexjob or education. Parents without a status in the end month (e.g. who moved away) "
+            "are not counted.",
+            "flexjob_share_of_work_or_education": f"Among the parents in work or education in {end}: the share in "
+            "flexjob.",
+            "early_retirement_share": f"The share of parents with a status in {end} who in {end} receive "
+            "early-retirement pension.",
+            "school_absence_change": "Children with absence records both in the last school year that ended before "
+            f"their family's enrolment and in the last school year that ended by {end}. The absence rate is all days "
+            "absent over all school days; the change is the rate after over the rate before, minus 1.",
+            "youth_job_rate_change": f"Youths are children who turn {low}–{high} in the calendar year the window "
+            "ends. The share with at least one month of earnings in the 12 months before enrolment is compared "
+            f"with the share in the 12 months up to {end}; the change is after over before, minus 1.",
+            "savings_per_family": f"Public costs per family from the enrolment month to {end}. With a control group "
+            "the savings are the control families' mean minus the intervention families' mean; without one, the "
+            "family's cost level in the 12 months before enrolment, continued, minus its actual costs.",
+        }
+        return (da if self.lang == "da" else en)[measure]
+
+    def _measure_section(self, measure: str) -> Section:
+        rows, values = [], []
+        kind = None
+        for arm in ("intervention", "control"):
+            r = self.ev.arms.get(arm, {}).get(measure)
+            if r is None:
+                continue
+            kind = r.kind
+            rows.append(self._result_row(r, self.t(arm)))
+            values.append(self._result_values(r, self.t(arm)))
+        effect = self.ev.effects.get(measure)
+        if effect is not None and self.ev.has_control:
+            rows.append(self._result_row(effect, self.t("effect")))
+            values.append(self._result_values(effect, self.t("effect")))
+        header = self._result_header(kind)
+        table = Table(
+            measure,
+            self.t(f"measure:{measure}"),
+            header,
+            rows,
+            values,
+            ["l"] + ["r"] * (len(header) - 1),
+            self._unavailable_note(measure),
+        )
+        figs = []
+        if measure == "parents_in_work_or_education":
+            figs = [f for f in (self._trajectory(), self._status_flow()) if f is not None]
+        elif measure == "school_absence_change":
+            figs = [f for f in (self._before_after("school_absence", "figure_absence"),) if f is not None]
+        elif measure == "youth_job_rate_change":
+            figs = [f for f in (self._before_after("youth_jobs", "figure_youth"),) if f is not None]
+        return Section(measure, self.t(f"measure:{measure}"), [self._definition(measure)], [table], figs)
+
+    def _unavailable_note(self, measure: str) -> str:
+        notes = []
+        for arm in ("intervention", "control"):
+            r = self.ev.arms.get(arm, {}).get(measure)
+            if r is not None and not r.available:
+                notes.append(f"{self.t(arm)}: {self.t('not_available')} – {r.reason}.")
+        return " ".join(notes)
+
+    def _result_header(self, kind: str | None) -> list[str]:
+        if kind == "relative_change":
+            return [self.t("group"), self.t("before"), self.t("after"), self.t("change"), self.t("ci"), self.t("n")]
+        return [self.t("group"), self.t("estimate"), self.t("ci"), self.t("n")]
+
+    def _rates(self, r: Result) -> tuple[str, str]:
+        if r.kind == "effect":
+            return "", ""
+        return self.f.percent(r.parts.get("pre_rate", np.nan), 1), self.f.percent(r.parts.get("post_rate", np.nan), 1)
+
+    def _result_row(self, r: Result, label: str) -> list[str]:
+        relative = r.kind == "relative_change" or (r.kind == "effect" and r.measure.endswith("_change"))
+        ok = self.shown(r)
+        if not r.available:
+            est, ci = self.t("not_available"), "–"
+        elif not ok:
+            est, ci = self.hidden, self.hidden
+        else:
+            est, ci = self.value(r), self.ci(r)
+        n = self.count(r.n) if r.available else "–"
+        if relative:
+            pre, post = self._rates(r) if ok else ((self.hidden, self.hidden) if r.available else ("–", "–"))
+            return [label, pre, post, est, ci, n]
+        return [label, est, ci, n]
+
+    def _result_values(self, r: Result, label: str) -> list[Any]:
+        """The spreadsheet cells of a result row: numbers where shown, markers where hidden."""
+        text = self._result_row(r, label)
+        if not (r.available and self.shown(r)):
+            return [None if cell in ("–", self.t("not_available")) else cell for cell in text]
+        n = self.count_value(r.n)
+        if len(text) == 6:
+            pre = r.parts.get("pre_rate") if r.kind != "effect" else None
+            post = r.parts.get("post_rate") if r.kind != "effect" else None
+            return [label, pre, post, r.estimate, text[4], n]
+        return [label, r.estimate, text[2], n]
+
+    def _trajectory(self) -> Figure | None:
+        traj = self.ev.tables["trajectory"]
+        if traj.empty:
+            return None
+        ok = [share_ok(w, n, self.min_cell) for w, n in zip(traj["work"], traj["n"], strict=True)]
+        data = traj.assign(share=traj["share"].where(ok))
+        labels = {a: self.t(a) for a in ("intervention", "control")} | {
+            "x": self.t("months_since"),
+            "y": self.t("share_axis"),
+        }
+        fig = figures.trajectory(data[["arm", "k", "share"]], labels)
+        caption = self.t("figure_trajectory")
+        return Figure("trajectory", caption, figures.to_svg(fig, caption))
+
+    def _status_flow(self) -> Figure | None:
+        trans = self.ev.tables["transitions"]
+        if trans.empty:
+            return None
+        group_of = {s: g for g, members in _GROUPS.items() for s in members}
+        rows = []
+        for arm in [a for a in ("intervention", "control") if a in set(trans["arm"])]:
+            part = trans[trans["arm"] == arm]
+            for period, column in (("baseline_period", "from_status"), ("end_period", "to_status")):
+                counts = part.groupby(part[column].map(group_of))["n"].sum().reindex(list(_GROUPS), fill_value=0)
+                total = counts.sum()
+                hidden = complementary(counts.to_numpy()[None, :], self.min_cell, rows=True, cols=False)[0]
+                bar = f"{self.t(arm)} – {self.t(period)}"
+                shown = 0.0
+                for (group, n), h in zip(counts.items(), hidden, strict=True):
+                    share = np.nan if h or total < self.min_cell else n / total
+                    shown += 0.0 if np.isnan(share) else share
+                    rows.append((bar, group, share))
+                rows.append((bar, "hidden", max(0.0, 1.0 - shown) if shown < 1 - 1e-9 else np.nan))
+        data = pd.DataFrame(rows, columns=["bar", "group", "share"])
+        labels = {g: self.t(f"status_group:{g}") for g in _GROUPS} | {
+            "x": self.t("share_axis"),
+            "hidden": f"{'Skjult' if self.lang == 'da' else 'Hidden'} ({self.hidden})",
+        }
+        fig = figures.status_bars(data, labels)
+        caption = self.t("figure_status")
+        return Figure("status_flow", caption, figures.to_svg(fig, caption))
+
+    def _before_after(self, measure: str, caption_key: str) -> Figure | None:
+        rates = self.ev.tables["rates"]
+        part = rates[rates["measure"] == measure]
+        if part.empty:
+            return None
+        result_id = "school_absence_change" if measure == "school_absence" else "youth_job_rate_change"
+        ok = {a: self.shown(self.ev.arms.get(a, {}).get(result_id)) for a in ("intervention", "control")}
+        data = part.assign(rate=[r if ok.get(a) else np.nan for r, a in zip(part["rate"], part["arm"], strict=True)])
+        labels = {a: self.t(a) for a in ("intervention", "control")} | {
+            "pre": self.t("before"),
+            "post": self.t("after"),
+            "y": self.t("share_axis"),
+        }
+        fig = figures.before_after(data[["arm", "period", "rate"]], labels)
+        caption = self.t(caption_key)
+        return Figure(measure, caption, figures.to_svg(fig, caption))
+
+    def _forest(self) -> Figure | None:
+        rows = []
+        for measure in HEADLINE_IDS:
+            e = self.ev.effects.get(measure)
+            if measure == "savings_per_family" or e is None or not self.shown(e):
+                continue
+            rows.append((self.t(f"measure:{measure}"), e.estimate, e.ci_low, e.ci_high))
+        if not rows:
+            return None
+        data = pd.DataFrame(rows, columns=["label", "estimate", "low", "high"])
+        fig = figures.forest(data, {"x": self.t("pp_axis")})
+        caption = self.t("figure_forest")
+        return Figure("forest", caption, figures.to_svg(fig, caption))
+
+    # -- survey, savings, sites ------------------------------------------------------------------
+
+    def survey(self) -> Section | None:
+        if not any(self.ev.survey_by_arm.values()):
+            return None
+        header = [
+            self.t("item"),
+            self.t("group"),
+            self.t("before"),
+            self.t("after"),
+            self.t("change"),
+            self.t("ci"),
+            self.t("p_value"),
+            self.t("n"),
+        ]
+        rows, values = [], []
+        items = sorted({item for per_arm in self.ev.survey_by_arm.values() for item in per_arm})
+        for item in items:
+            for arm in ("intervention", "control"):
+                r = self.ev.survey_by_arm.get(arm, {}).get(item)
+                if r is None:
+                    continue
+                label = self._item_label(item)
+                if not self.shown(r):
+                    shown = self.t("not_available") if not r.available else self.hidden
+                    rows.append([label, self.t(arm), shown, shown, shown, shown, shown, self.count(r.n)])
+                    values.append([label, self.t(arm), None, None, None, None, None, self.count_value(r.n)])
+                    continue
+                rows.append(
+                    [
+                        label,
+                        self.t(arm),
+                        self.f.score(r.parts["mean_baseline"]),
+                        self.f.score(r.parts["mean_followup"]),
+                        self.f.signed(r.estimate, 2),
+                        self.f.interval(self.f.signed(r.ci_low, 2), self.f.signed(r.ci_high, 2)),
+                        self.f.p_value(r.parts["p_value"]),
+                        self.count(r.n),
+                    ]
+                )
+                values.append(
+                    [
+                        label,
+                        self.t(arm),
+                        r.parts["mean_baseline"],
+                        r.parts["mean_followup"],
+                        r.estimate,
+                        self.f.interval(self.f.signed(r.ci_low, 2), self.f.signed(r.ci_high, 2)),
+                        r.parts["p_value"],
+                        self.count_value(r.n),
+                    ]
+                )
+        table = Table("survey", self.t("survey"), header, rows, values, ["l", "l"] + ["r"] * 6)
+        return Section("survey", self.t("survey"), [self.t("survey_intro")], [table])
+
+    def _item_label(self, item: str) -> str:
+        labels = {
+            "surplus": ("Overskud", "Surplus"),
+            "quality_of_life": ("Livskvalitet", "Quality of life"),
+            "trust": ("Tillid til systemet", "Trust in the system"),
+        }
+        da, en = labels.get(item, (item, item))
+        return da if self.lang == "da" else en
+
+    def savings(self) -> Section | None:
+        sv = self.ev.measures.get("savings_per_family")
+        if sv is None:
+            return None
+        paragraphs = [self._definition("savings_per_family")]
+        if not sv.available:
+            paragraphs.append(f"{self.t('not_available')}: {sv.reason}.")
+            return Section("savings", self.t("savings"), paragraphs)
+        if not self.shown(sv):
+            paragraphs.append(self.t("suppressed_note", min_cell=self.min_cell, marker=self.hidden))
+            return Section("savings", self.t("savings"), paragraphs)
+        design = "randomised" if self.ev.has_control else "before_after"
+        paragraphs.append(self.method_text("savings_per_family"))
+        tables = [self._account(sv), self._breakdown("savings_by_domain", "domain", design)]
+        tables.append(self._breakdown("savings_by_year", "year", design))
+        tables.append(self._sensitivity())
+        figs = [self._domain_figure(design), self._year_figure(), self._tornado()]
+        return Section("savings", self.t("savings"), paragraphs, tables, [f for f in figs if f is not None])
+
+    def _account(self, sv: Result) -> Table:
+        acc = self.ev.tables["cost_account"].set_index("item")["value"]
+        f = self.f
+        da = self.lang == "da"
+        items = [
+            ("Besparelse pr. familie (brutto)", "Gross savings per family", f.dkk(sv.estimate), sv.estimate),
+            ("95 %-konfidensinterval", "95% confidence interval", self.ci(sv), self.ci(sv)),
+            (
+                "Programudgift i alt",
+                "Programme cost, total",
+                f.dkk(acc["programme_cost_total"]),
+                acc["programme_cost_total"],
+            ),
+            (
+                "Programudgift pr. familie",
+                "Programme cost per family",
+                f.dkk(acc["programme_cost_per_family"]),
+                acc["programme_cost_per_family"],
+            ),
+            (
+                "Nettoresultat pr. familie",
+                "Net result per family",
+                f.dkk(acc["net_per_family"], signed=True),
+                acc["net_per_family"],
+            ),
+            ("Nettoresultat i alt", "Net result, total", f.dkk(acc["net_total"], signed=True), acc["net_total"]),
+            (
+                "Gevinst pr. investeret krone",
+                "Benefit-cost ratio",
+                f.number(acc["benefit_cost_ratio"], 2),
+                acc["benefit_cost_ratio"],
+            ),
+            (
+                "Break-even (år efter start)",
+                "Break-even (years after enrolment)",
+                f.number(acc["break_even_years"], 1),
+                acc["break_even_years"],
+            ),
+            ("Prisniveau", "Price year", str(acc["price_year"]), acc["price_year"]),
+            (
+                "Diskonteringsrente pr. år",
+                "Discount rate per year",
+                f.percent(acc["discount_rate"], 1),
+                acc["discount_rate"],
+            ),
+            (
+                "Gennemsnitlig opfølgning (måneder)",
+                "Mean follow-up (months)",
+                f.number(acc["mean_window_months"], 1),
+                acc["mean_window_months"],
+            ),
+        ]
+        rows = [[d if da else e, text] for d, e, text, _ in items]
+        values = [[d if da else e, _plain(v)] for d, e, _, v in items]
+        caption = "Regnskab" if da else "Cost-benefit account"
+        return Table("cost_account", caption, ["", self.t("value")], rows, values, ["l", "r"])
+
+    def _breakdown(self, name: str, key: str, design: str) -> Table:
+        frame = self.ev.tables[name]
+        ref_label = self.t(f"reference_{design}")
+        header = [self.t(key), ref_label, self.t("intervention_cost"), self.t("savings_col")]
+        rows, values = [], []
+        for rec in frame.itertuples(index=False):
+            label = self._domain_label(getattr(rec, key)) if key == "domain" else str(getattr(rec, key))
+            rows.append(
+                [label, self.f.dkk(rec.reference), self.f.dkk(rec.intervention), self.f.dkk(rec.savings, signed=True)]
+            )
+            values.append([label, float(rec.reference), float(rec.intervention), float(rec.savings)])
+        caption = self.t("figure_domain") if key == "domain" else self.t("figure_year")
+        return Table(name, caption, header, rows, values, ["l", "r", "r", "r"])
+
+    def _domain_label(self, domain: str) -> str:
+        labels = {
+            "employment": ("Beskæftigelse", "Employment"),
+            "social": ("Socialområdet", "Social services"),
+            "health": ("Sundhed", "Health"),
+            "education": ("Undervisning", "Education"),
+            "other": ("Andet", "Other"),
+        }
+        da, en = labels.get(domain, (domain, domain))
+        return da if self.lang == "da" else en
+
+    def _setting_label(self, name: str, setting: float, short: bool = False) -> str:
+        da = self.lang == "da"
+        if name == "discount rate":
+            return self.f.percent(setting, 1)
+        if name == "horizon":
+            if setting < 0 or short:
+                months = self.f.signed(setting)
+                return f"{months} måneder" if da else f"{months} months"
+            return (
+                f"+{self.f.number(setting)} måneder (sidste års besparelse fortsætter)"
+                if da
+                else f"+{self.f.number(setting)} months (last year's savings continue)"
+            )
+        return self.f.percent(setting, signed=True)
+
+    def _sensitivity(self) -> Table:
+        frame = self.ev.tables["savings_sensitivity"]
+        net = "Nettoresultat pr. familie" if self.lang == "da" else "Net result per family"
+        header = [self.t("value"), self.t("setting"), self.t("savings_col"), net]
+        rows, values = [], []
+        for rec in frame.itertuples(index=False):
+            label = self._input_label(rec.input)
+            setting = self._setting_label(rec.input, float(rec.setting))
+            rows.append(
+                [label, setting, self.f.dkk(rec.savings_per_family), self.f.dkk(rec.net_per_family, signed=True)]
+            )
+            values.append([label, setting, _plain(rec.savings_per_family), _plain(rec.net_per_family)])
+        caption = self.t("figure_tornado")
+        return Table("savings_sensitivity", caption, header, rows, values, ["l", "l", "r", "r"])
+
+    def _input_label(self, name: str) -> str:
+        labels = {
+            "unit costs": ("Enhedspriser", "Unit costs"),
+            "expenditure": ("Udgifter", "Expenditure"),
+            "discount rate": ("Diskonteringsrente", "Discount rate"),
+            "horizon": ("Tidshorisont", "Horizon"),
+            "programme cost": ("Programudgift", "Programme cost"),
+        }
+        da, en = labels.get(name, (name, name))
+        return da if self.lang == "da" else en
+
+    def _domain_figure(self, design: str) -> Figure | None:
+        frame = self.ev.tables["savings_by_domain"]
+        if frame.empty:
+            return None
+        long = frame.melt(id_vars="domain", value_vars=["reference", "intervention"], var_name="series")
+        long["category"] = long["domain"].map(self._domain_label)
+        labels = {
+            "reference": self.t(f"reference_{design}"),
+            "intervention": self.t("intervention_cost"),
+            "y": self.t("dkk_axis"),
+            "tick": "{:,.0f}",
+        }
+        fig = figures.grouped_bars(long[["category", "series", "value"]], labels)
+        caption = self.t("figure_domain")
+        return Figure("savings_by_domain", caption, figures.to_svg(fig, caption))
+
+    def _year_figure(self) -> Figure | None:
+        frame = self.ev.tables["savings_by_year"]
+        if frame.empty:
+            return None
+        data = pd.DataFrame({"category": frame["year"].astype(str), "series": "savings", "value": frame["savings"]})
+        fig = figures.grouped_bars(data, {"savings": self.t("savings_col"), "y": self.t("dkk_axis"), "tick": "{:,.0f}"})
+        caption = self.t("figure_year")
+        return Figure("savings_by_year", caption, figures.to_svg(fig, caption))
+
+    def _tornado(self) -> Figure | None:
+        frame = self.ev.tables["savings_sensitivity"]
+        if frame.empty or not np.isfinite(frame["net_per_family"]).any():
+            return None
+        data = pd.DataFrame(
+            {
+                "label": [
+                    f"{self._input_label(i)}: {self._setting_label(i, float(v), short=True)}"
+                    for i, v in zip(frame["input"], frame["setting"], strict=True)
+                ],
+                "value": frame["net_per_family"],
+            }
+        )
+        base = float(frame["base_net_per_family"].iloc[0])
+        fig = figures.tornado(data, base, {"x": self.t("dkk_axis"), "tick": "{:,.0f}"})
+        caption = self.t("figure_tornado")
+        return Figure("savings_sensitivity", caption, figures.to_svg(fig, caption))
+
+    def by_site(self) -> Section | None:
+        sites = self.ev.tables["by_site"]
+        if sites.empty:
+            return None
+        sites = sites[(sites["arm"] == "intervention") & (sites["measure"] != "savings_per_family")]
+        names = list(dict.fromkeys(sites["site"]))
+        header = [self.t("variable"), *names]
+        rows, values = [], []
+        for measure in dict.fromkeys(sites["measure"]):
+            label = self.t(f"measure:{measure}")
+            cells, cell_values = [label], [label]
+            for site in names:
+                rec = sites[(sites["site"] == site) & (sites["measure"] == measure)]
+                r = _result_from_row(rec.iloc[0]) if len(rec) else None
+                if r is None or not r.available:
+                    cells.append("–")
+                    cell_values.append(None)
+                elif not self.shown(r):
+                    cells.append(self.hidden)
+                    cell_values.append(self.hidden)
+                else:
+                    cells.append(f"{self.value(r)} (n = {self.count(r.n)})")
+                    cell_values.append(r.estimate)
+            rows.append(cells)
+            values.append(cell_values)
+        table = Table("by_site", self.t("by_site"), header, rows, values, ["l"] + ["r"] * len(names))
+        return Section("by_site", self.t("by_site"), [self.t("by_site_intro")], [table])
+
+    # -- methods, limitations, quality, appendix ----------------------------------------------------
+
+    def method_text(self, measure: str) -> str:
+        """How a measure and its interval are computed, in the report's language."""
+        cfg = self.ev.config
+        da = self.lang == "da"
+        boot = (
+            f"percentil-bootstrap over familier ({self.f.number(cfg.bootstrap_replicates)} gentagelser, "
+            f"seed {cfg.seed})"
+            if da
+            else f"percentile bootstrap over families ({self.f.number(cfg.bootstrap_replicates)} replicates, "
+            f"seed {cfg.seed})"
+        )
+        if measure in ("parents_in_work_or_education", "flexjob_share_of_work_or_education", "early_retirement_share"):
+            return (
+                "Wilson-konfidensinterval for en andel (forældrene behandles som uafhængige)."
+                if da
+                else "Wilson score interval for a proportion (parents treated as independent)."
+            )
+        if measure in ("school_absence_change", "youth_job_rate_change"):
+            return f"Konfidensinterval: {boot}." if da else f"Interval: {boot}."
+        account = self.ev.tables.get("cost_account")
+        if account is None or account.empty:
+            return ""
+        acc = account.set_index("item")["value"]
+        basis = {
+            "expenditure": (
+                "udgiftstabellen (nominelle beløb omregnet med forbrugerprisindekset)",
+                "the expenditure table (nominal amounts converted with the consumer price index)",
+            ),
+            "unit_costs": (
+                "forældrenes månedlige status gange enhedspriser",
+                "parents' monthly statuses times unit costs",
+            ),
+        }[str(acc["cost_basis"])]
+        design = {
+            "randomised": ("sammenligning med kontrolgruppen", "comparison with the control group"),
+            "before_after": (
+                "før-efter-fremskrivning (svagere design: ingen kontrolgruppe)",
+                "before-after run rate (a weaker design: no control group)",
+            ),
+        }[str(acc["design"])]
+        rate = self.f.percent(float(acc["discount_rate"]), 1)
+        if da:
+            return (
+                f"Design: {design[0]}. Udgifter fra {basis[0]} i {acc['price_year']}-priser, diskonteret med {rate} "
+                f"om året fra familiens start. Konfidensinterval: {boot}, stratificeret på gruppe."
+            )
+        return (
+            f"Design: {design[1]}. Costs from {basis[1]} in {acc['price_year']} prices, discounted at {rate} a year "
+            f"from the family's enrolment. Interval: {boot}, stratified by arm."
+        )
+
+    def effect_method_text(self) -> str:
+        da = self.lang == "da"
+        strata = max((e.parts.get("strata", 0) for e in self.ev.effects.values() if e.available), default=0)
+        fe = (
+            (f", med faste effekter for {strata:.0f} strata" if da else f", with fixed effects for {strata:.0f} strata")
+            if strata
+            else ""
+        )
+        if da:
+            return (
+                "Forskelle mod kontrolgruppen er koefficienter i lineære modeller (andele: lineær sandsynlighedsmodel; "
+                "fravær og fritidsjob: difference-in-differences, fravær vægtet med skoledage)"
+                f"{fe}. Standardfejl er klyngerobuste på familieniveau (CR1, som Statas vce(cluster)), og "
+                "intervallerne bruger t-fordelingen med antal familier minus 1 frihedsgrader."
+            )
+        return (
+            "Differences from control are coefficients of linear models (shares: linear probability model; absence and "
+            f"youth jobs: difference-in-differences, absence weighted by school days){fe}. Standard errors are "
+            "cluster-robust by family (CR1, as Stata's vce(cluster)); intervals use the t distribution with the number "
+            "of families minus 1 degrees of freedom."
+        )
+
+    def methods(self) -> Section:
+        paragraphs = []
+        for measure in HEADLINE_IDS:
+            text = f"{self.t(f'measure:{measure}')}: {self._definition(measure)}"
+            method = self.method_text(measure)
+            if method:
+                text += " " + method
+            paragraphs.append(text)
+        if self.ev.has_control:
+            paragraphs.append(self.effect_method_text())
+        paragraphs.append(self.t("suppressed_note", min_cell=self.min_cell, marker=self.hidden))
+        return Section("methods", self.t("methods"), paragraphs)
+
+    def limitations(self) -> Section:
+        da = self.lang == "da"
+        itv = self.ev.measures.get("parents_in_work_or_education")
+        n = itv.n if itv is not None else 0
+        paragraphs = [
+            (
+                f"Resultaterne bygger på {self.count(n)} forældre i indsatsgruppen; konfidensintervallerne er derfor "
+                "brede, og små forskelle kan skyldes tilfældigheder."
+                if da
+                else f"The results rest on {self.count(n)} parents in the intervention group, so the confidence "
+                "intervals are wide and small differences may be chance."
+            ),
+            self._design_note(),
+            (
+                "Enhedspriserne er bruttoydelser til borgeren. De omfatter ikke skat, administration, aktivering eller "
+                "kursusudgifter og er derfor et groft mål for de offentlige udgifter."
+                if da
+                else "Unit costs are gross transfers to the citizen. They leave out taxes, administration, activation "
+                "and course costs, so they are a rough measure of public costs."
+            ),
+            (
+                "Forældre i samme familie påvirker hinanden; intervaller for andele behandler dem som uafhængige og "
+                "kan derfor være lidt for smalle. Forskelle mod kontrolgruppen bruger klyngerobuste standardfejl."
+                if da
+                else "Parents in one family influence each other; intervals for shares treat them as independent and "
+                "may be slightly narrow. Differences from control use cluster-robust standard errors."
+            ),
+        ]
+        return Section("limitations", self.t("limitations"), paragraphs)
+
+    def data_quality(self) -> Section:
+        warnings = self.ev.warnings
+        if warnings is None or warnings.empty:
+            return Section("data_quality", self.t("data_quality"), [self.t("data_quality_none")])
+        header = [self.t("table"), self.t("rule"), self.t("n"), self.t("message")]
+        rows = [[str(w.table), str(w.rule), self.count(w.n), str(w.message)] for w in warnings.itertuples(index=False)]
+        values = [
+            [str(w.table), str(w.rule), self.count_value(w.n), str(w.message)] for w in warnings.itertuples(index=False)
+        ]
+        table = Table("data_quality", self.t("data_quality"), header, rows, values, ["l", "l", "r", "l"])
+        return Section("data_quality", self.t("data_quality"), [], [table])
+
+    def appendix(self) -> Section:
+        config = self.ev.config.to_dict()
+        config_rows = [[k, _config_text(v)] for k, v in config.items()]
+        config_table = Table(
+            "configuration",
+            self.t("config"),
+            [self.t("setting"), self.t("value")],
+            config_rows,
+            [list(r) for r in config_rows],
+            ["l", "l"],
+        )
+        input_rows, input_values = [], []
+        for name, source in self.ev.sources.items():
+            input_rows.append([name, source.path.name, source.format, self.count(source.rows), source.sha256])
+            input_values.append([name, source.path.name, source.format, self.count_value(source.rows), source.sha256])
+        inputs = Table(
+            "inputs",
+            self.t("inputs"),
+            [self.t("table"), self.t("file"), self.t("format"), self.t("rows"), "SHA-256"],
+            input_rows,
+            input_values,
+            ["l", "l", "l", "r", "l"],
+        )
+        version = f"{self.t('version')}: opgang-eval {__version__}"
+        return Section("appendix", self.t("appendix"), [version], [config_table, inputs])
+
+
+def _plain(value: Any) -> Any:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return value
+    return x if math.isfinite(x) else None
+
+
+def _config_text(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v}" for k, v in value.items()) or "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _result_from_row(row: pd.Series) -> Result:
+    """Rebuild a light result from a by-site summary row (values only, no recomputation)."""
+    from ..results import RelativeChange, Share
+
+    cls = Share if row["kind"] == "share" else RelativeChange
+    part_names = [
+        c
+        for c in row.index
+        if c
+        not in (
+            "site",
+            "measure",
+            "kind",
+            "arm",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "level",
+            "n",
+            "n_families",
+            "unit",
+            "method",
+            "reason",
+        )
+    ]
+    parts = {c: float(row[c]) for c in part_names if pd.notna(row[c])}
+    reason = row["reason"] if isinstance(row["reason"], str) else None
+    return cls(
+        row["measure"],
+        row["arm"],
+        float(row["estimate"]),
+        float(row["ci_low"]),
+        float(row["ci_high"]),
+        int(row["n"]),
+        int(row["n_families"]),
+        str(row["method"]),
+        parts=parts,
+        reason=reason,
+    )
+
+
+def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | None = None) -> Context:
+    """Build the report context of ``ev`` in ``lang`` (default: the config's)."""
+    lang = lang or ev.config.lang
+    b = _Builder(ev, lang)
+    today = today or dt.date.today()
+    sections = [b.flow(), b.baseline(), b.measures()]
+    for optional in (b.survey(), b.savings(), b.by_site()):
+        if optional is not None:
+            sections.append(optional)
+    sections.extend([b.methods(), b.limitations(), b.data_quality(), b.appendix()])
+    return Context(
+        lang=lang,
+        title=b.t("title"),
+        subtitle=b.t("subtitle", end=b.end),
+        generated=b.t("generated", date=b.f.date(today), version=__version__),
+        headline=b.headline(),
+        design_note=b._design_note(),
+        sections=sections,
+    )

@@ -1,0 +1,232 @@
+"""Report figures: tidy data in, matplotlib ``Figure`` out.
+
+Every function takes already disclosure-controlled tidy data (a suppressed
+value is NaN and simply not drawn), optional axes to draw into, and
+returns the figure without touching its input. Figures are made without
+pyplot, so they need no display and leave no global state behind. One style for all:
+the Okabe–Ito colour-blind-safe palette, labelled axes, no chart junk.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = [
+    "PALETTE",
+    "before_after",
+    "forest",
+    "grouped_bars",
+    "status_bars",
+    "to_svg",
+    "tornado",
+    "trajectory",
+]
+
+#: Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = {
+    "intervention": "#0072B2",
+    "control": "#E69F00",
+    "reference": "#E69F00",
+    "neutral": "#999999",
+    "work": "#009E73",
+    "retired": "#CC79A7",
+    "benefit": "#56B4E9",
+    "none": "#BBBBBB",
+    "negative": "#D55E00",
+    "hidden": "#E4E4E4",
+}
+
+_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e5e5e5",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "axes.titlesize": 10,
+    "legend.frameon": False,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "opgang-eval",
+}
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    with mpl.rc_context(_RC):
+        yield
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax  # type: ignore[return-value]
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def to_svg(fig: Figure, title: str = "") -> str:
+    """The figure as deterministic SVG markup (no date, fixed ids), with a ``<title>`` for screen readers."""
+    buffer = io.StringIO()
+    with _style():
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    if title:
+        escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escaped}</title>", svg, count=1)
+        svg = svg.replace("<svg ", '<svg role="img" ', 1)
+    return svg
+
+
+def trajectory(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+    """Share in work or education by months since enrolment, one line per arm.
+
+    ``data``: columns arm, k, share (NaN = suppressed).
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 3.0))
+        for arm, group in data.groupby("arm", sort=False):
+            ax.plot(group["k"], group["share"], color=PALETTE.get(str(arm), "#333"), label=labels[str(arm)], lw=1.8)
+        ax.axvline(0, color="#666", lw=0.8, ls=":")
+        ax.set_xlabel(labels["x"])
+        ax.set_ylabel(labels["y"])
+        ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        ax.set_ylim(0, max(0.1, float(np.nanmax(data["share"].to_numpy(dtype=float), initial=0.1)) * 1.15))
+        ax.legend(loc="upper left")
+    return fig
+
+
+def status_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+    """Stacked horizontal bars of status groups, before and at the end, per arm.
+
+    ``data``: columns bar (label), group, share (NaN = suppressed; drawn as a gap).
+    """
+    with _style():
+        bars = list(dict.fromkeys(data["bar"]))
+        fig, ax = _axes(ax, (6.4, 0.45 * len(bars) + 1.2))
+        left = np.zeros(len(bars))
+        for group in dict.fromkeys(data["group"]):
+            part = data[data["group"] == group].set_index("bar").reindex(bars)["share"].to_numpy(dtype=float)
+            shown = np.nan_to_num(part)
+            ax.barh(bars, shown, left=left, color=PALETTE.get(str(group), "#888"), label=labels[str(group)])
+            left += shown
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel(labels["x"])
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, fontsize=7)
+    return fig
+
+
+def before_after(data: pd.DataFrame, labels: Mapping[str, str], percent: bool = True, ax: Axes | None = None) -> Figure:
+    """Grouped bars of a rate before and after, per arm.
+
+    ``data``: columns arm, period (``pre``/``post``), rate.
+    """
+    with _style():
+        fig, ax = _axes(ax, (4.8, 2.8))
+        arms = list(dict.fromkeys(data["arm"]))
+        x = np.arange(2)
+        width = 0.8 / max(len(arms), 1)
+        for i, arm in enumerate(arms):
+            rates = data[data["arm"] == arm].set_index("period").reindex(["pre", "post"])["rate"].to_numpy(dtype=float)
+            ax.bar(
+                x + (i - (len(arms) - 1) / 2) * width,
+                np.nan_to_num(rates),
+                width,
+                color=PALETTE[arm],
+                label=labels[arm],
+            )
+        ax.set_xticks(x, [labels["pre"], labels["post"]])
+        ax.set_ylabel(labels["y"])
+        if percent:
+            ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        ax.grid(axis="x", visible=False)
+        ax.legend()
+    return fig
+
+
+def forest(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+    """Effects with their confidence intervals, one row each.
+
+    ``data``: columns label, estimate, low, high (percentage points as fractions).
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 0.45 * len(data) + 1.0))
+        y = np.arange(len(data))
+        est = data["estimate"].to_numpy(dtype=float) * 100
+        low = data["low"].to_numpy(dtype=float) * 100
+        high = data["high"].to_numpy(dtype=float) * 100
+        ax.hlines(y, low, high, color=PALETTE["intervention"], lw=2)
+        ax.plot(est, y, "o", color=PALETTE["intervention"], ms=6)
+        ax.axvline(0, color="#666", lw=0.8)
+        ax.set_yticks(y, list(data["label"]))
+        ax.invert_yaxis()
+        ax.set_xlabel(labels["x"])
+        ax.grid(axis="y", visible=False)
+    return fig
+
+
+def grouped_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+    """Bars per category for one or more series (e.g. cost per family by domain, each side).
+
+    ``data``: columns category, series, value.
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 2.8))
+        categories = list(dict.fromkeys(data["category"]))
+        series = list(dict.fromkeys(data["series"]))
+        x = np.arange(len(categories))
+        width = 0.8 / max(len(series), 1)
+        for i, name in enumerate(series):
+            values = (
+                data[data["series"] == name].set_index("category").reindex(categories)["value"].to_numpy(dtype=float)
+            )
+            colour = PALETTE.get(str(name), PALETTE["neutral"])
+            ax.bar(
+                x + (i - (len(series) - 1) / 2) * width,
+                np.nan_to_num(values),
+                width,
+                color=colour,
+                label=labels[str(name)],
+            )
+        ax.set_xticks(x, [str(c) for c in categories])
+        ax.set_ylabel(labels["y"])
+        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: labels.get("tick", "{:,.0f}").format(v)))
+        ax.axhline(0, color="#666", lw=0.8)
+        ax.grid(axis="x", visible=False)
+        if len(series) > 1:
+            ax.legend()
+    return fig
+
+
+def tornado(data: pd.DataFrame, base: float, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+    """Net result when each input moves, as bars from the base value.
+
+    ``data``: columns label, value (net result per family in that setting).
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 0.35 * len(data) + 1.0))
+        y = np.arange(len(data))
+        values = data["value"].to_numpy(dtype=float)
+        colours = [PALETTE["work"] if v >= base else PALETTE["negative"] for v in values]
+        ax.barh(y, values - base, left=base, color=colours)
+        ax.axvline(base, color="#333", lw=1)
+        ax.axvline(0, color="#999", lw=0.8, ls=":")
+        ax.set_yticks(y, list(data["label"]))
+        ax.invert_yaxis()
+        ax.set_xlabel(labels["x"])
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: labels.get("tick", "{:,.0f}").format(v)))
+        ax.grid(axis="y", visible=False)
+    return fig

@@ -1,0 +1,147 @@
+"""One number formatter for tables and prose, in Danish and English.
+
+Danish: ``52 %``, ``1.234,5``, ``264.814 kr.``, intervals ``[47 %; 57 %]``
+(a semicolon, since the comma is the decimal sign). English: ``52%``,
+``1,234.5``, ``DKK 264,814``, ``[47%, 57%]``. Negative numbers use a true
+minus sign. Everything that prints a number goes through here, so a table
+and the sentence quoting it can never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..config import Lang
+
+__all__ = ["Formatter"]
+
+MINUS = "\u2212"
+NBSP = "\u00a0"
+
+_FRACTIONS = {
+    "da": {
+        1 / 2: "halvdelen",
+        1 / 3: "en ud af tre",
+        2 / 3: "to ud af tre",
+        1 / 4: "en ud af fire",
+        3 / 4: "tre ud af fire",
+    },
+    "en": {
+        1 / 2: "half",
+        1 / 3: "one out of three",
+        2 / 3: "two out of three",
+        1 / 4: "one in four",
+        3 / 4: "three out of four",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats numbers for one language."""
+
+    lang: Lang
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """Grouped number: ``1.234,5`` (da) or ``1,234.5`` (en)."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        rounded = round(value, decimals)
+        text = f"{abs(rounded):,.{decimals}f}"
+        if self.lang == "da":
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return (MINUS if rounded < 0 else "") + text
+
+    def signed(self, value: float, decimals: int = 0) -> str:
+        """Number with an explicit sign: ``+66`` / ``−25``."""
+        text = self.number(value, decimals)
+        return text if text.startswith(MINUS) or text == "–" or round(value, decimals) == 0 else "+" + text
+
+    def percent(self, fraction: float, decimals: int = 0, signed: bool = False) -> str:
+        """A share as percent: ``52 %`` (da) or ``52%`` (en)."""
+        if fraction is None or not math.isfinite(fraction):
+            return "–"
+        body = self.signed(fraction * 100, decimals) if signed else self.number(fraction * 100, decimals)
+        return f"{body}{NBSP}%" if self.lang == "da" else f"{body}%"
+
+    def points(self, fraction: float, decimals: int = 1, signed: bool = True) -> str:
+        """A difference of shares in percentage points: ``+22,3 pct.-point`` / ``+22.3 pp``."""
+        if fraction is None or not math.isfinite(fraction):
+            return "–"
+        unit = "pct.-point" if self.lang == "da" else "pp"
+        body = self.signed(fraction * 100, decimals) if signed else self.number(fraction * 100, decimals)
+        return f"{body}{NBSP}{unit}"
+
+    def dkk(self, value: float, decimals: int = 0, signed: bool = False) -> str:
+        """An amount in kroner: ``264.814 kr.`` / ``DKK 264,814``."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        body = self.signed(value, decimals) if signed else self.number(value, decimals)
+        return f"{body}{NBSP}kr." if self.lang == "da" else f"DKK{NBSP}{body}"
+
+    def score(self, value: float) -> str:
+        return self.number(value, 2)
+
+    def interval(self, low: str, high: str) -> str:
+        """``[47 %; 57 %]`` (da) or ``[47%, 57%]`` (en) from already formatted bounds."""
+        if low == "–" or high == "–":
+            return "–"
+        sep = "; " if self.lang == "da" else ", "
+        return f"[{low}{sep}{high}]"
+
+    def p_value(self, p: float) -> str:
+        if p is None or not math.isfinite(p):
+            return "–"
+        if p < 0.001:
+            return "<" + self.number(0.001, 3)
+        return self.number(p, 3)
+
+    def fraction_words(self, share: float, tolerance: float = 0.02) -> str | None:
+        """Words such as "to ud af tre" when a share is that close to a simple fraction, else ``None``."""
+        for value, words in _FRACTIONS[self.lang].items():
+            if abs(share - value) <= tolerance:
+                return words
+        return None
+
+    def date(self, day: object) -> str:
+        """A date as ``23. november 2026`` (da) or ``23 November 2026`` (en)."""
+        name = _MONTHS[self.lang][day.month - 1]  # type: ignore[attr-defined]
+        dot = "." if self.lang == "da" else ""
+        return f"{day.day}{dot} {name} {day.year}"  # type: ignore[attr-defined]
+
+    def month(self, period: object) -> str:
+        """A month as ``august 2023`` / ``August 2023``."""
+        return f"{_MONTHS[self.lang][period.month - 1]} {period.year}"  # type: ignore[attr-defined]
+
+
+_MONTHS = {
+    "da": [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}

@@ -1,0 +1,166 @@
+"""Renderers: lay a :class:`~.context.Context` out as HTML, PDF (Typst) and a spreadsheet.
+
+They only place what the context holds; numbers were formatted and
+disclosure-controlled when the context was built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+import matplotlib
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .context import Context
+from .texts import t
+
+__all__ = ["render_html", "render_pdf", "render_xlsx", "write_figures"]
+
+_TEMPLATES = files("opgang_eval.presentation").joinpath("templates")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _svg(markup: str) -> str:
+    """SVG without comments (matplotlib writes label text into comments)."""
+    return _COMMENT.sub("", markup)
+
+
+def render_html(ctx: Context) -> str:
+    """One self-contained HTML file: inline CSS and inline SVG, no external requests."""
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = env.from_string(_TEMPLATES.joinpath("report.html.j2").read_text(encoding="utf-8"))
+    css = _TEMPLATES.joinpath("report.css").read_text(encoding="utf-8")
+    for figure in _figures(ctx):
+        object.__setattr__(figure, "svg", _svg(figure.svg))
+    return template.render(
+        ctx=ctx,
+        css=css,
+        headline_title=t("headline", ctx.lang),
+        toc_label="Indhold" if ctx.lang == "da" else "Contents",
+    )
+
+
+def _figures(ctx: Context) -> list:
+    out = []
+
+    def walk(sections: list) -> None:
+        for section in sections:
+            out.extend(section.figures)
+            walk(section.subsections)
+
+    walk(ctx.sections)
+    return out
+
+
+def write_figures(ctx: Context, folder: Path) -> list[Path]:
+    """Each figure as ``folder/<id>.svg`` (for the PDF, and for reuse in slides)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for figure in _figures(ctx):
+        path = folder / f"{figure.id}.svg"
+        path.write_text(_svg(figure.svg), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def render_pdf(ctx: Context, root: Path, figure_dir: str, day: dt.date) -> bytes:
+    """Typeset the report with Typst.
+
+    The text travels as JSON through ``sys.inputs`` and is placed as plain
+    strings, so characters such as ``#``, ``$`` or ``*`` in site names can
+    neither break nor inject into the document. Only fonts bundled with the
+    installed packages are used (Typst's own and matplotlib's DejaVu Sans),
+    so the PDF looks the same on every machine.
+    """
+    import typst
+
+    template = root / "report.typ"
+    template.write_text(_TEMPLATES.joinpath("report.typ").read_text(encoding="utf-8"), encoding="utf-8")
+    data = {"context": ctx.to_data(), "figure_dir": figure_dir, "headline_title": t("headline", ctx.lang)}
+    for figure in _figures_in(data["context"]["sections"]):
+        figure["svg"] = ""  # the PDF reads the SVG files; keep the JSON small
+    fonts = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    stamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+    try:
+        return typst.compile(
+            str(template),
+            root=str(root),
+            font_paths=[fonts],
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            timestamp=stamp,
+        )
+    finally:
+        template.unlink()
+
+
+def _figures_in(sections: list[dict]) -> list[dict]:
+    out = []
+    for section in sections:
+        out.extend(section["figures"])
+        out.extend(_figures_in(section["subsections"]))
+    return out
+
+
+def render_xlsx(ctx: Context, day: dt.date) -> bytes:
+    """Every table of the report as one sheet of ``tables.xlsx``, byte-for-byte reproducible."""
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for table in ctx.tables():
+        name = _sheet_name(table.id, used)
+        sheet = book.create_sheet(name)
+        sheet.append([table.caption])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table.header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.values:
+            sheet.append([_cell(v) for v in row])
+        if table.note:
+            sheet.append([])
+            sheet.append([table.note])
+        sheet.column_dimensions["A"].width = 42
+    stamp = dt.datetime(day.year, day.month, day.day)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    book.properties.creator = "opgang-eval"
+    raw = io.BytesIO()
+    book.save(raw)
+    return _fixed_zip(raw.getvalue(), stamp)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:28]
+    candidate, i = base, 2
+    while candidate in used:
+        candidate, i = f"{base[:26]}_{i}", i + 1
+    used.add(candidate)
+    return candidate
+
+
+def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite a zip with fixed member timestamps so identical input gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

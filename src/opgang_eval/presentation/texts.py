@@ -1,0 +1,156 @@
+"""Every word the report prints, in Danish and English."""
+
+from __future__ import annotations
+
+from ..config import Lang
+
+__all__ = ["MEASURE_LABELS", "STATUS_LABELS", "t"]
+
+_T: dict[str, tuple[str, str]] = {
+    # (da, en)
+    "title": (
+        "Evaluering af familierettet beskæftigelsesindsats",
+        "Evaluation of a family-focused employment intervention",
+    ),
+    "subtitle": ("Resultater til og med {end}", "Results up to and including {end}"),
+    "generated": ("Udarbejdet {date} med opgang-eval {version}", "Produced {date} with opgang-eval {version}"),
+    "headline": ("Hovedresultater", "Key results"),
+    "design_randomised": (
+        "Familierne blev fordelt ved lodtrækning (inden for strata) til indsatsen eller en kontrolgruppe, "
+        "der fik de almindelige kommunale tilbud. Forskellen mellem grupperne er derfor et estimat af "
+        "indsatsens effekt.",
+        "Families were randomised (within strata) to the intervention or to a control group receiving ordinary "
+        "municipal services, so the difference between the groups estimates the effect of the intervention.",
+    ),
+    "design_none": (
+        "Der er ingen kontrolgruppe. Resultaterne beskriver udviklingen for deltagerne og kan ikke tolkes som "
+        "indsatsens effekt.",
+        "There is no control group. The results describe how participants fared and cannot be read as the "
+        "effect of the intervention.",
+    ),
+    "flow": ("Deltagere", "Participants"),
+    "flow_intro": (
+        "Antal familier og personer i hver gruppe, og hvor mange der indgår i hvert mål.",
+        "Families and persons in each group, and how many enter each measure.",
+    ),
+    "baseline": ("Udgangspunkt", "Baseline characteristics"),
+    "baseline_intro": (
+        "Forældrenes og familiernes situation ved start. SMD er den standardiserede forskel mellem grupperne; "
+        "værdier under 0,1 regnes normalt for god balance.",
+        "Parents and families at the start. SMD is the standardised mean difference between the groups; values "
+        "below 0.1 are usually taken as good balance.",
+    ),
+    "results": ("Resultater", "Results"),
+    "survey": ("Familiernes egen vurdering", "Families' own assessment"),
+    "survey_intro": (
+        "Forældrenes svar ved start og ved opfølgning (skala 1–5) blandt dem, der svarede begge gange.",
+        "Parents' answers at the start and at follow-up (scale 1–5) among those who answered both times.",
+    ),
+    "savings": ("Økonomi", "Costs and savings"),
+    "by_site": ("Resultater pr. område", "Results by site"),
+    "by_site_intro": ("Indsatsgruppens resultater i hvert område.", "The intervention group's results in each site."),
+    "methods": ("Metode og definitioner", "Methods and definitions"),
+    "limitations": ("Begrænsninger", "Limitations"),
+    "data_quality": ("Datakvalitet", "Data quality"),
+    "data_quality_none": ("Valideringen gav ingen advarsler.", "Validation raised no warnings."),
+    "appendix": ("Bilag: konfiguration og datagrundlag", "Appendix: configuration and inputs"),
+    "intervention": ("Indsats", "Intervention"),
+    "control": ("Kontrol", "Control"),
+    "effect": ("Forskel", "Difference"),
+    "estimate": ("Estimat", "Estimate"),
+    "ci": ("95 %-konfidensinterval", "95% confidence interval"),
+    "n": ("Antal", "N"),
+    "smd": ("SMD", "SMD"),
+    "variable": ("Forhold", "Characteristic"),
+    "step": ("Trin", "Step"),
+    "unit": ("Enhed", "Unit"),
+    "group": ("Gruppe", "Group"),
+    "before": ("Før", "Before"),
+    "after": ("Efter", "After"),
+    "change": ("Ændring", "Change"),
+    "p_value": ("p-værdi", "p-value"),
+    "item": ("Spørgsmål", "Item"),
+    "site": ("Område", "Site"),
+    "file": ("Fil", "File"),
+    "format": ("Format", "Format"),
+    "rows": ("Rækker", "Rows"),
+    "setting": ("Indstilling", "Setting"),
+    "value": ("Værdi", "Value"),
+    "domain": ("Område", "Domain"),
+    "year": ("År", "Year"),
+    "savings_col": ("Besparelse", "Savings"),
+    "reference_randomised": ("Kontrol, gns. pr. familie", "Control, mean per family"),
+    "reference_before_after": ("Forventet uden indsats", "Expected without the intervention"),
+    "intervention_cost": ("Indsats, gns. pr. familie", "Intervention, mean per family"),
+    "rule": ("Advarsel", "Warning"),
+    "table": ("Tabel", "Table"),
+    "message": ("Betydning", "Meaning"),
+    "not_available": ("ikke tilgængelig", "not available"),
+    "suppressed_note": (
+        "Celler med færre end {min_cell} personer er skjult (vist som «{marker}») af hensyn til "
+        "diskretionen, ligesom celler, der kan regnes ud fra dem.",
+        "Cells based on fewer than {min_cell} persons are hidden (shown as “{marker}”) to protect "
+        "confidentiality, as are cells from which they could be recovered.",
+    ),
+    "config": ("Konfiguration", "Configuration"),
+    "inputs": ("Inddata", "Inputs"),
+    "version": ("Programversion", "Software version"),
+    "figure_trajectory": (
+        "Andel af forældrene i beskæftigelse eller uddannelse efter måneder siden start",
+        "Share of parents in work or education by months since enrolment",
+    ),
+    "figure_status": ("Forældrenes status før start og ved slut", "Parents' status before enrolment and at the end"),
+    "figure_absence": ("Skolefravær før og efter", "School absence before and after"),
+    "figure_youth": ("Unge med fritidsjob før og efter", "Youths with an after-school job before and after"),
+    "figure_forest": ("Forskel mellem indsats og kontrol", "Difference between intervention and control"),
+    "figure_domain": ("Omkostninger pr. familie efter område", "Cost per family by domain"),
+    "figure_year": ("Besparelse pr. familie efter år", "Savings per family by year"),
+    "figure_tornado": ("Nettoresultat pr. familie: følsomhed", "Net result per family: sensitivity"),
+    "months_since": ("Måneder siden start", "Months since enrolment"),
+    "share_axis": ("Andel", "Share"),
+    "rate_axis": ("Rate", "Rate"),
+    "dkk_axis": ("Kroner pr. familie", "DKK per family"),
+    "pp_axis": ("Procentpoint", "Percentage points"),
+    "status_group:work": ("Job, fleksjob, uddannelse", "Job, flexjob, education"),
+    "status_group:retired": ("Førtidspension", "Early retirement"),
+    "status_group:benefit": ("Andre ydelser", "Other benefits"),
+    "status_group:none": ("Ingen status", "No status"),
+    "baseline_period": ("Før start", "Before"),
+    "end_period": ("Slut", "End"),
+}
+
+MEASURE_LABELS: dict[str, tuple[str, str]] = {
+    "parents_in_work_or_education": ("Forældre i beskæftigelse eller uddannelse", "Parents in work or education"),
+    "flexjob_share_of_work_or_education": ("Heraf i fleksjob", "Of whom in flexjob"),
+    "early_retirement_share": ("Forældre på førtidspension", "Parents on early-retirement pension"),
+    "school_absence_change": ("Ændring i børnenes skolefravær", "Change in children's school absence"),
+    "youth_job_rate_change": ("Ændring i andelen af unge med fritidsjob", "Change in the share of youths with a job"),
+    "savings_per_family": ("Besparelse pr. familie", "Savings per family"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "job": ("Ordinært job", "Job"),
+    "flexjob": ("Fleksjob", "Flexjob"),
+    "education": ("Uddannelse", "Education"),
+    "early_retirement": ("Førtidspension", "Early retirement"),
+    "cash_benefit": ("Kontanthjælp m.fl.", "Cash benefit"),
+    "unemployment_benefit": ("Dagpenge", "Unemployment benefit"),
+    "sickness_benefit": ("Sygedagpenge", "Sickness benefit"),
+    "resource_course": ("Ressourceforløb", "Resource course"),
+    "job_clarification": ("Jobafklaringsforløb", "Job clarification"),
+    "flexjob_waiting": ("Ledighedsydelse", "Flexjob waiting"),
+    "other": ("Andet", "Other"),
+    "no_status": ("Ingen status", "No status"),
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    """The text ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    if key.startswith("measure:"):
+        da, en = MEASURE_LABELS[key.split(":", 1)[1]]
+    elif key.startswith("status:"):
+        da, en = STATUS_LABELS[key.split(":", 1)[1]]
+    else:
+        da, en = _T[key]
+    text = da if lang == "da" else en
+    return text.format(**values) if values else text
