@@ -179,14 +179,21 @@ def _last_year_savings(est: dict[str, object], end: int) -> float:
 
 
 def _by_month(est: dict[str, object]) -> pd.DataFrame:
-    """Mean discounted cost per family by months since enrolment, each arm; cumulative savings."""
+    """Mean discounted cost per family by months since enrolment, each arm; cumulative savings.
+
+    Every family of the arm is in the denominator of every month: a month
+    without rows costs nothing. The cumulative savings therefore end at the
+    estimate.
+    """
     actual = est["actual_rows"]
     itv = actual[actual["arm"] == "intervention"]
     ref = est["reference_rows"]
+    n_itv = max(int(est["n_intervention"]), 1)
+    n_ref = max(int(est["n_control"] if est["design"] == "randomised" else est["n_intervention"]), 1)
     per_k = pd.DataFrame(
         {
-            "intervention": itv.groupby("k")["value"].sum() / itv.groupby("k")["family_id"].nunique(),
-            "reference": ref.groupby("k")["value"].sum() / ref.groupby("k")["family_id"].nunique(),
+            "intervention": itv.groupby("k")["value"].sum() / n_itv,
+            "reference": ref.groupby("k")["value"].sum() / n_ref,
         }
     ).fillna(0.0)
     per_k["savings"] = per_k["reference"] - per_k["intervention"]
@@ -237,8 +244,9 @@ def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> Savi
             f"({config.bootstrap_replicates:,} replicates)"
         )
     if n_itv == 0:
-        measure = Amount.unavailable(MEASURE, "intervention", "there are no intervention families", method)
-        effect = Effect.unavailable(MEASURE, "effect", "there are no intervention families", method, scale="DKK")
+        why = f"no intervention family enrolled by {fr.end}"
+        measure = Amount.unavailable(MEASURE, "intervention", why, method)
+        effect = Effect.unavailable(MEASURE, "effect", why, method, scale="DKK")
         empty = pd.DataFrame()
         return SavingsAccount(measure, effect, empty, empty, empty, empty, empty)
     replicates = config.bootstrap_replicates
@@ -250,7 +258,8 @@ def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> Savi
     low, high = percentile_interval(boot)
     gross = est["estimate"]
     programme_total = float(config.programme_cost_dkk) if config.programme_cost_dkk is not None else float("nan")
-    programme = programme_total / n_itv
+    # The grant paid for every intervention family, also those enrolled after E.
+    programme = programme_total / int((fr.families["arm"] == "intervention").sum())
     annual = _last_year_savings(est, fr.e)
     by_month = _by_month(est)
     break_even = _break_even_years(by_month, programme, est["months"] / 12, gross, annual)
@@ -278,7 +287,7 @@ def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> Savi
     else:
         effect = Effect.unavailable(MEASURE, "effect", "there is no control arm to compare with", method, scale="DKK")
     account = _account(cd, est, parts, gross, programme_total, design)
-    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual)
+    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual, est["months"] / 12)
     return SavingsAccount(
         measure,
         effect,
@@ -341,7 +350,7 @@ def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
 
 
 def _sensitivity(
-    cd: CostData, fr: Frames, config: Config, gross: float, programme: float, annual: float
+    cd: CostData, fr: Frames, config: Config, gross: float, programme: float, annual: float, window_years: float
 ) -> pd.DataFrame:
     """Net result per family when one key input moves (for a tornado chart).
 
@@ -366,7 +375,6 @@ def _sensitivity(
     for rate in sorted({0.0, MINISTRY_DISCOUNT_RATE} - {config.discount_rate}):
         rows.append(("discount rate", rate, point(rate=rate)))
     rows.append(("horizon", -12.0, point(end=fr.e - 12)))
-    window_years = float((fr.e - fr.families.loc[fr.families["arm"] == "intervention", "m_f"] + 1).mean() / 12)
     rows.append(("horizon", 12.0, gross + annual * (1 + config.discount_rate) ** -window_years))
     frame = pd.DataFrame(rows, columns=["input", "setting", "savings_per_family"])
     frame["net_per_family"] = frame["savings_per_family"] - programme

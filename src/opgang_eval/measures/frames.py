@@ -7,7 +7,9 @@ integer period ordinals so that windows are plain integer comparisons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,13 @@ class Frames:
     youth_jobs: pd.DataFrame | None
     survey: pd.DataFrame | None
     expenditure: pd.DataFrame | None
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """A derived table computed once per view (measures, effects and tables share it)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def e(self) -> int:

@@ -110,6 +110,11 @@ def followup_school_year(end: pd.Period) -> int:
 
 
 def absence_periods(fr: Frames, arm: str) -> pd.DataFrame | None:
+    """Children of the arm with rows in both periods (computed once per view); see ``_absence_periods``."""
+    return fr.memo(("absence", arm), lambda: _absence_periods(fr, arm))
+
+
+def _absence_periods(fr: Frames, arm: str) -> pd.DataFrame | None:
     """Children of the arm with rows in both their baseline and the follow-up year.
 
     One row per child: family, pre/post days absent and school days. A
@@ -169,6 +174,11 @@ def absence_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str, 
 
 
 def youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
+    """Youth-windows of the arm (computed once per view and age band); see ``_youth_windows``."""
+    return fr.memo(("youth", arm, config.youth_ages), lambda: _youth_windows(fr, config, arm))
+
+
+def _youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
     """Youth-windows of the arm: one row per child and window in which the child is a youth.
 
     Columns: person_id, family_id, period (``pre``/``post``), job (bool).
@@ -225,19 +235,15 @@ def youth_job_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str
     if counts["pre"].empty or counts["post"].empty:
         which = "baseline" if counts["pre"].empty else "follow-up"
         return RelativeChange.unavailable(measure, arm, f"no child of the arm is a youth in the {which} window", method)
-    fam = (
-        win.assign(one=1)
-        .pivot_table(index="family_id", columns="period", values=["job", "one"], aggfunc="sum", fill_value=0)
-        .sort_index()
-    )
+    grouped = win.groupby(["family_id", "period"])["job"].agg(["sum", "size"]).unstack("period", fill_value=0)
     return _ratio_change(
         measure,
         arm,
         method,
-        fam[("job", "post")].to_numpy(),
-        fam[("one", "post")].to_numpy(),
-        fam[("job", "pre")].to_numpy(),
-        fam[("one", "pre")].to_numpy(),
+        grouped[("sum", "post")].to_numpy(),
+        grouped[("size", "post")].to_numpy(),
+        grouped[("sum", "pre")].to_numpy(),
+        grouped[("size", "pre")].to_numpy(),
         int(win["person_id"].nunique()),
         config,
         ("youth", arm, *rng_labels),

@@ -23,22 +23,24 @@ def survey_changes(fr: Frames, arm: str) -> dict[str, Result]:
         return {}
     parents = fr.parents[fr.parents["arm"] == arm].set_index("person_id")["family_id"]
     answers = fr.survey[fr.survey["person_id"].isin(parents.index)]
+    wide = (
+        answers.assign(item=answers["item"].astype("str"), wave=answers["wave"].astype("str"))
+        .groupby(["item", "person_id", "wave"])["score"]
+        .first()
+        .unstack("wave")
+        .reindex(columns=["baseline", "followup"])
+        .dropna()
+    )
     out: dict[str, Result] = {}
     for item in sorted(fr.survey["item"].astype("str").unique()):
-        mine = answers[answers["item"].astype("str") == item]
-        wide = mine.pivot_table(index="person_id", columns="wave", values="score", aggfunc="first", observed=True)
-        if not {"baseline", "followup"} <= set(wide.columns.astype("str")):
+        pairs = wide.loc[item] if item in wide.index.get_level_values("item") else wide.iloc[0:0]
+        if pairs.empty:
             out[item] = SurveyChange.unavailable("survey", arm, "no parent answered both waves", _METHOD, item=item)
             continue
-        wide = wide.dropna(subset=["baseline", "followup"])
-        if wide.empty:
-            out[item] = SurveyChange.unavailable("survey", arm, "no parent answered both waves", _METHOD, item=item)
-            continue
-        diff = (wide["followup"] - wide["baseline"]).to_numpy(dtype=float)
+        diff = (pairs["followup"] - pairs["baseline"]).to_numpy(dtype=float)
         n = len(diff)
         mean = float(diff.mean())
         half = stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / np.sqrt(n) if n > 1 else float("nan")
-        p = _wilcoxon(diff)
         out[item] = SurveyChange(
             "survey",
             arm,
@@ -46,12 +48,12 @@ def survey_changes(fr: Frames, arm: str) -> dict[str, Result]:
             mean - half,
             mean + half,
             n,
-            int(pd.unique(parents.reindex(wide.index)).size),
+            int(pd.unique(parents.reindex(pairs.index)).size),
             _METHOD,
             parts={
-                "mean_baseline": float(wide["baseline"].mean()),
-                "mean_followup": float(wide["followup"].mean()),
-                "p_value": p,
+                "mean_baseline": float(pairs["baseline"].mean()),
+                "mean_followup": float(pairs["followup"].mean()),
+                "p_value": _wilcoxon(diff),
             },
             item=item,
         )

@@ -70,7 +70,7 @@ def _style() -> Iterator[None]:
 def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax  # type: ignore[return-value]
-    fig = Figure(figsize=size, layout="constrained")
+    fig = Figure(figsize=size)
     return fig, fig.add_subplot()
 
 

@@ -154,7 +154,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite a zip with fixed member timestamps so identical input gives identical bytes."""
+    """Rewrite a zip with fixed member timestamps so identical input gives identical bytes.
+
+    Zip cannot store dates before 1980; earlier dates (``SOURCE_DATE_EPOCH=0``)
+    are stored as 1 January 1980.
+    """
+    stamp = max(stamp, dt.datetime(1980, 1, 1))
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
