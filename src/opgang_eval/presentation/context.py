@@ -166,7 +166,7 @@ class _Builder:
     def ci_words(self, r: Result) -> str:
         """The interval for prose: ``95 %-KI 45.159 kr. til 490.417 kr.``."""
         low, high = self.value(r, "ci_low"), self.value(r, "ci_high")
-        return f"95 %-KI {low} til {high}" if self.lang == "da" else f"95% CI {low} to {high}"
+        return f"95\u00a0%-KI {low} til {high}" if self.lang == "da" else f"95% CI {low} to {high}"
 
     def count(self, n: float) -> str:
         return self.f.number(n) if count_ok(n, self.min_cell) else self.hidden
@@ -293,7 +293,7 @@ class _Builder:
         status_rows = shares[shares["variable"].str.startswith("baseline_status:")]
         if len(status_rows):
             counts = status_rows[[f"count_{a}" for a in arms]].to_numpy(dtype=float)
-            mask = complementary(counts, m)
+            mask = complementary(counts, m, rows=False)
             for (idx, _), row_mask in zip(status_rows.iterrows(), mask, strict=True):
                 for a, h in zip(arms, row_mask, strict=True):
                     hidden[(idx, a)] = bool(h)
@@ -305,8 +305,6 @@ class _Builder:
                 n = row[f"n_{a}"]
                 if row["kind"] == "share":
                     ok = share_ok(row[f"count_{a}"], n, m) and not hidden.get((idx, a), False)
-                    if (idx, a) in hidden:
-                        ok = not hidden[(idx, a)] and n >= m
                     text = self.f.percent(row[a]) if ok else self.hidden
                 else:
                     ok = n >= m
@@ -462,17 +460,26 @@ class _Builder:
         else:
             est, ci = self.value(r), self.ci(r)
         n = self.count(r.n) if r.available else "–"
+        if r.kind == "effect" and r.available and not self._arm_counts_shown(r.measure):
+            n = self.hidden  # the total would reveal a hidden arm's count by subtraction
         if relative:
             pre, post = self._rates(r) if ok else ((self.hidden, self.hidden) if r.available else ("–", "–"))
             return [label, pre, post, est, ci, n]
         return [label, est, ci, n]
+
+    def _arm_counts_shown(self, measure: str) -> bool:
+        return all(
+            count_ok(r.n, self.min_cell)
+            for r in (self.ev.arms.get(a, {}).get(measure) for a in ("intervention", "control"))
+            if r is not None and r.available
+        )
 
     def _result_values(self, r: Result, label: str) -> list[Any]:
         """The spreadsheet cells of a result row: numbers where shown, markers where hidden."""
         text = self._result_row(r, label)
         if not (r.available and self.shown(r)):
             return [None if cell in ("–", self.t("not_available")) else cell for cell in text]
-        n = self.count_value(r.n)
+        n = text[-1] if text[-1] == self.hidden else self.count_value(r.n)
         if len(text) == 6:
             pre = r.parts.get("pre_rate") if r.kind != "effect" else None
             post = r.parts.get("post_rate") if r.kind != "effect" else None
@@ -489,7 +496,7 @@ class _Builder:
             "x": self.t("months_since"),
             "y": self.t("share_axis"),
         }
-        fig = figures.trajectory(data[["arm", "k", "share"]], labels)
+        fig = figures.trajectory(data[["arm", "k", "share"]], labels, self.f.percent)
         caption = self.t("figure_trajectory")
         return Figure("trajectory", caption, figures.to_svg(fig, caption))
 
@@ -503,6 +510,7 @@ class _Builder:
             part = trans[trans["arm"] == arm]
             for period, column in (("baseline_period", "from_status"), ("end_period", "to_status")):
                 counts = part.groupby(part[column].map(group_of))["n"].sum().reindex(list(_GROUPS), fill_value=0)
+                counts = counts.drop("none")  # shares among parents with a status that month
                 total = counts.sum()
                 hidden = complementary(counts.to_numpy()[None, :], self.min_cell, rows=True, cols=False)[0]
                 bar = f"{self.t(arm)} – {self.t(period)}"
@@ -513,11 +521,11 @@ class _Builder:
                     rows.append((bar, group, share))
                 rows.append((bar, "hidden", max(0.0, 1.0 - shown) if shown < 1 - 1e-9 else np.nan))
         data = pd.DataFrame(rows, columns=["bar", "group", "share"])
-        labels = {g: self.t(f"status_group:{g}") for g in _GROUPS} | {
+        labels = {g: self.t(f"status_group:{g}") for g in _GROUPS if g != "none"} | {
             "x": self.t("share_axis"),
             "hidden": f"{'Skjult' if self.lang == 'da' else 'Hidden'} ({self.hidden})",
         }
-        fig = figures.status_bars(data, labels)
+        fig = figures.status_bars(data, labels, self.f.percent)
         caption = self.t("figure_status")
         return Figure("status_flow", caption, figures.to_svg(fig, caption))
 
@@ -534,7 +542,7 @@ class _Builder:
             "post": self.t("after"),
             "y": self.t("share_axis"),
         }
-        fig = figures.before_after(data[["arm", "period", "rate"]], labels)
+        fig = figures.before_after(data[["arm", "period", "rate"]], labels, self.f.percent)
         caption = self.t(caption_key)
         return Figure(measure, caption, figures.to_svg(fig, caption))
 
@@ -548,7 +556,7 @@ class _Builder:
         if not rows:
             return None
         data = pd.DataFrame(rows, columns=["label", "estimate", "low", "high"])
-        fig = figures.forest(data, {"x": self.t("pp_axis")})
+        fig = figures.forest(data, {"x": self.t("pp_axis")}, self.f.number)
         caption = self.t("figure_forest")
         return Figure("forest", caption, figures.to_svg(fig, caption))
 
@@ -577,8 +585,9 @@ class _Builder:
                 label = self._item_label(item)
                 if not self.shown(r):
                     shown = self.t("not_available") if not r.available else self.hidden
+                    cell = None if not r.available else self.hidden
                     rows.append([label, self.t(arm), shown, shown, shown, shown, shown, self.count(r.n)])
-                    values.append([label, self.t(arm), None, None, None, None, None, self.count_value(r.n)])
+                    values.append([label, self.t(arm), cell, cell, cell, cell, cell, self.count_value(r.n)])
                     continue
                 rows.append(
                     [
@@ -768,9 +777,8 @@ class _Builder:
             "reference": self.t(f"reference_{design}"),
             "intervention": self.t("intervention_cost"),
             "y": self.t("dkk_axis"),
-            "tick": "{:,.0f}",
         }
-        fig = figures.grouped_bars(long[["category", "series", "value"]], labels)
+        fig = figures.grouped_bars(long[["category", "series", "value"]], labels, self.f.number)
         caption = self.t("figure_domain")
         return Figure("savings_by_domain", caption, figures.to_svg(fig, caption))
 
@@ -779,7 +787,7 @@ class _Builder:
         if frame.empty:
             return None
         data = pd.DataFrame({"category": frame["year"].astype(str), "series": "savings", "value": frame["savings"]})
-        fig = figures.grouped_bars(data, {"savings": self.t("savings_col"), "y": self.t("dkk_axis"), "tick": "{:,.0f}"})
+        fig = figures.grouped_bars(data, {"savings": self.t("savings_col"), "y": self.t("dkk_axis")}, self.f.number)
         caption = self.t("figure_year")
         return Figure("savings_by_year", caption, figures.to_svg(fig, caption))
 
@@ -797,7 +805,7 @@ class _Builder:
             }
         )
         base = float(frame["base_net_per_family"].iloc[0])
-        fig = figures.tornado(data, base, {"x": self.t("dkk_axis"), "tick": "{:,.0f}"})
+        fig = figures.tornado(data, base, {"x": self.t("dkk_axis")}, self.f.number)
         caption = self.t("figure_tornado")
         return Figure("savings_sensitivity", caption, figures.to_svg(fig, caption))
 
@@ -811,14 +819,23 @@ class _Builder:
         rows, values = [], []
         for measure in dict.fromkeys(sites["measure"]):
             label = self.t(f"measure:{measure}")
-            cells, cell_values = [label], [label]
+            results = []
             for site in names:
                 rec = sites[(sites["site"] == site) & (sites["measure"] == measure)]
-                r = _result_from_row(rec.iloc[0]) if len(rec) else None
+                results.append(_result_from_row(rec.iloc[0]) if len(rec) else None)
+            hidden = [r is not None and r.available and not self.shown(r) for r in results]
+            if sum(hidden) == 1:
+                # The arm's total is published, so one hidden site could be recovered by
+                # subtraction: hide the shown site with the fewest persons as well.
+                shown = [i for i, r in enumerate(results) if r is not None and r.available and not hidden[i]]
+                if shown:
+                    hidden[min(shown, key=lambda i: results[i].n)] = True
+            cells, cell_values = [label], [label]
+            for r, h in zip(results, hidden, strict=True):
                 if r is None or not r.available:
                     cells.append("–")
                     cell_values.append(None)
-                elif not self.shown(r):
+                elif h:
                     cells.append(self.hidden)
                     cell_values.append(self.hidden)
                 else:
@@ -930,13 +947,7 @@ class _Builder:
                 "intervals are wide and small differences may be chance."
             ),
             self._design_note(),
-            (
-                "Enhedspriserne er bruttoydelser til borgeren. De omfatter ikke skat, administration, aktivering eller "
-                "kursusudgifter og er derfor et groft mål for de offentlige udgifter."
-                if da
-                else "Unit costs are gross transfers to the citizen. They leave out taxes, administration, activation "
-                "and course costs, so they are a rough measure of public costs."
-            ),
+            self._cost_limitation(),
             (
                 "Forældre i samme familie påvirker hinanden; intervaller for andele behandler dem som uafhængige og "
                 "kan derfor være lidt for smalle. Forskelle mod kontrolgruppen bruger klyngerobuste standardfejl."
@@ -946,6 +957,26 @@ class _Builder:
             ),
         ]
         return Section("limitations", self.t("limitations"), paragraphs)
+
+    def _cost_limitation(self) -> str:
+        da = self.lang == "da"
+        account = self.ev.tables.get("cost_account")
+        basis = None if account is None or account.empty else str(account.set_index("item")["value"]["cost_basis"])
+        if basis == "unit_costs":
+            return (
+                "Enhedspriserne er bruttoydelser til borgeren. De omfatter ikke skat, administration, aktivering eller "
+                "kursusudgifter og er derfor et groft mål for de offentlige udgifter."
+                if da
+                else "Unit costs are gross transfers to the citizen. They leave out taxes, administration, activation "
+                "and course costs, so they are a rough measure of public costs."
+            )
+        return (
+            "Udgifterne er dem, der er registreret og henført til familierne; udgifter, der ikke kan henføres til en "
+            "familie, og skatteindtægter indgår ikke."
+            if da
+            else "Costs are those recorded and attributed to the families; costs that cannot be attributed to a "
+            "family, and tax revenue, are not included."
+        )
 
     def data_quality(self) -> Section:
         warnings = self.ev.warnings
@@ -959,9 +990,22 @@ class _Builder:
         table = Table("data_quality", self.t("data_quality"), header, rows, values, ["l", "l", "r", "l"])
         return Section("data_quality", self.t("data_quality"), [], [table])
 
+    def _warning_label(self, rule: str) -> str:
+        labels = {
+            "status_gap": ("Huller i statushistorikken", "Gaps in the status history"),
+            "no_status": ("Forældre uden status", "Parents without any status"),
+            "no_parents": ("Familier uden forældre", "Families without parents"),
+            "no_children": ("Familier uden børn", "Families without children"),
+            "no_rows": ("Tabel uden rækker", "Table without rows"),
+            "partial_strata": ("Strata mangler for nogle familier", "Stratum missing for some families"),
+            "unrecognised_file": ("Ukendt fil ignoreret", "Unrecognised file ignored"),
+        }
+        da, en = labels.get(rule, (rule, rule))
+        return da if self.lang == "da" else en
+
     def appendix(self) -> Section:
         config = self.ev.config.to_dict()
-        config_rows = [[k, _config_text(v)] for k, v in config.items()]
+        config_rows = [[k, _config_text(v, self.f)] for k, v in config.items()]
         config_table = Table(
             "configuration",
             self.t("config"),
@@ -980,7 +1024,7 @@ class _Builder:
             [self.t("table"), self.t("file"), self.t("format"), self.t("rows"), "SHA-256"],
             input_rows,
             input_values,
-            ["l", "l", "l", "r", "l"],
+            ["l", "l", "l", "r", "m"],
         )
         version = f"{self.t('version')}: opgang-eval {__version__}"
         return Section("appendix", self.t("appendix"), [version], [config_table, inputs])
@@ -994,13 +1038,15 @@ def _plain(value: Any) -> Any:
     return x if math.isfinite(x) else None
 
 
-def _config_text(value: Any) -> str:
+def _config_text(value: Any, f: Formatter) -> str:
     if value is None:
         return "–"
     if isinstance(value, dict):
-        return ", ".join(f"{k} = {v}" for k, v in value.items()) or "–"
+        return ", ".join(f"{k} = {_config_text(v, f)}" for k, v in value.items()) or "–"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_config_text(v, f) for v in value)
+    if isinstance(value, float):
+        return f.number(value, 0) if value.is_integer() else f.number(value, 4).rstrip("0")
     return str(value)
 
 

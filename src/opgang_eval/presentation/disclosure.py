@@ -9,8 +9,9 @@ Rules, applied *before* anything is formatted:
 * a mean, rate or model estimate is shown only if it rests on at least
   ``min_cell`` persons (in every group it compares);
 * in a table with totals, a row or column with exactly one suppressed cell
-  gets a second suppression (the smallest other non-zero cell), repeated
-  until no suppressed cell can be recovered by subtraction.
+  gets a second suppression (the smallest other non-zero cell, or a zero
+  when nothing else is left), repeated until no suppressed cell can be
+  recovered by subtraction.
 
 Ids never reach the presentation layer: the context is built from
 aggregate tables only, and a test scans every output for them.
@@ -59,6 +60,9 @@ def complementary(counts: np.ndarray, min_cell: int, rows: bool = True, cols: bo
                 if lines[i].sum() != 1:
                     continue
                 candidates = np.where(~lines[i] & (values[i] > 0), values[i], np.inf)
+                if not np.isfinite(candidates).any():
+                    # Only zeros are left: hiding one still stops the recovery by subtraction.
+                    candidates = np.where(~lines[i], 0.0, np.inf)
                 j = int(np.argmin(candidates))
                 if np.isfinite(candidates[j]):
                     lines[i, j] = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -61,6 +61,23 @@ _RC = {
 }
 
 
+Fmt = Callable[[float], str]
+
+
+def _percent(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _ticks(axis: mpl.axis.Axis, fmt: Fmt, count: int = 5) -> None:
+    """Tick labels in the report's number format (Danish or English), a few of them."""
+    axis.set_major_locator(mpl.ticker.MaxNLocator(count))
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt(v)))
+
+
 @contextmanager
 def _style() -> Iterator[None]:
     with mpl.rc_context(_RC):
@@ -88,7 +105,9 @@ def to_svg(fig: Figure, title: str = "") -> str:
     return svg
 
 
-def trajectory(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+def trajectory(
+    data: pd.DataFrame, labels: Mapping[str, str], percent: Fmt = _percent, ax: Axes | None = None
+) -> Figure:
     """Share in work or education by months since enrolment, one line per arm.
 
     ``data``: columns arm, k, share (NaN = suppressed).
@@ -100,13 +119,15 @@ def trajectory(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = 
         ax.axvline(0, color="#666", lw=0.8, ls=":")
         ax.set_xlabel(labels["x"])
         ax.set_ylabel(labels["y"])
-        ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
         ax.set_ylim(0, max(0.1, float(np.nanmax(data["share"].to_numpy(dtype=float), initial=0.1)) * 1.15))
+        _ticks(ax.yaxis, percent)
         ax.legend(loc="upper left")
     return fig
 
 
-def status_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+def status_bars(
+    data: pd.DataFrame, labels: Mapping[str, str], percent: Fmt = _percent, ax: Axes | None = None
+) -> Figure:
     """Stacked horizontal bars of status groups, before and at the end, per arm.
 
     ``data``: columns bar (label), group, share (NaN = suppressed; drawn as a gap).
@@ -122,14 +143,16 @@ def status_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None =
             left += shown
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        _ticks(ax.xaxis, percent)
         ax.set_xlabel(labels["x"])
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, fontsize=7)
     return fig
 
 
-def before_after(data: pd.DataFrame, labels: Mapping[str, str], percent: bool = True, ax: Axes | None = None) -> Figure:
+def before_after(
+    data: pd.DataFrame, labels: Mapping[str, str], percent: Fmt = _percent, ax: Axes | None = None
+) -> Figure:
     """Grouped bars of a rate before and after, per arm.
 
     ``data``: columns arm, period (``pre``/``post``), rate.
@@ -150,14 +173,13 @@ def before_after(data: pd.DataFrame, labels: Mapping[str, str], percent: bool = 
             )
         ax.set_xticks(x, [labels["pre"], labels["post"]])
         ax.set_ylabel(labels["y"])
-        if percent:
-            ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        _ticks(ax.yaxis, percent)
         ax.grid(axis="x", visible=False)
-        ax.legend()
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(arms))
     return fig
 
 
-def forest(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+def forest(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None) -> Figure:
     """Effects with their confidence intervals, one row each.
 
     ``data``: columns label, estimate, low, high (percentage points as fractions).
@@ -174,11 +196,14 @@ def forest(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None
         ax.set_yticks(y, list(data["label"]))
         ax.invert_yaxis()
         ax.set_xlabel(labels["x"])
+        _ticks(ax.xaxis, number)
         ax.grid(axis="y", visible=False)
     return fig
 
 
-def grouped_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+def grouped_bars(
+    data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None
+) -> Figure:
     """Bars per category for one or more series (e.g. cost per family by domain, each side).
 
     ``data``: columns category, series, value.
@@ -203,7 +228,7 @@ def grouped_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None 
             )
         ax.set_xticks(x, [str(c) for c in categories])
         ax.set_ylabel(labels["y"])
-        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: labels.get("tick", "{:,.0f}").format(v)))
+        _ticks(ax.yaxis, number)
         ax.axhline(0, color="#666", lw=0.8)
         ax.grid(axis="x", visible=False)
         if len(series) > 1:
@@ -211,7 +236,9 @@ def grouped_bars(data: pd.DataFrame, labels: Mapping[str, str], ax: Axes | None 
     return fig
 
 
-def tornado(data: pd.DataFrame, base: float, labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+def tornado(
+    data: pd.DataFrame, base: float, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None
+) -> Figure:
     """Net result when each input moves, as bars from the base value.
 
     ``data``: columns label, value (net result per family in that setting).
@@ -227,6 +254,6 @@ def tornado(data: pd.DataFrame, base: float, labels: Mapping[str, str], ax: Axes
         ax.set_yticks(y, list(data["label"]))
         ax.invert_yaxis()
         ax.set_xlabel(labels["x"])
-        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: labels.get("tick", "{:,.0f}").format(v)))
+        _ticks(ax.xaxis, number, count=4)
         ax.grid(axis="y", visible=False)
     return fig

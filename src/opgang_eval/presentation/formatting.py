@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..config import Lang
 
@@ -47,8 +48,8 @@ class Formatter:
         """Grouped number: ``1.234,5`` (da) or ``1,234.5`` (en)."""
         if value is None or not math.isfinite(value):
             return "–"
-        rounded = round(value, decimals)
-        text = f"{abs(rounded):,.{decimals}f}"
+        rounded = float(_half_up(value, decimals))
+        text = f"{abs(_half_up(value, decimals)):,.{decimals}f}"
         if self.lang == "da":
             text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
         return (MINUS if rounded < 0 else "") + text
@@ -56,7 +57,7 @@ class Formatter:
     def signed(self, value: float, decimals: int = 0) -> str:
         """Number with an explicit sign: ``+66`` / ``−25``."""
         text = self.number(value, decimals)
-        return text if text.startswith(MINUS) or text == "–" or round(value, decimals) == 0 else "+" + text
+        return text if text.startswith(MINUS) or text == "–" or _half_up(value, decimals) == 0 else "+" + text
 
     def percent(self, fraction: float, decimals: int = 0, signed: bool = False) -> str:
         """A share as percent: ``52 %`` (da) or ``52%`` (en)."""
@@ -113,6 +114,11 @@ class Formatter:
     def month(self, period: object) -> str:
         """A month as ``august 2023`` / ``August 2023``."""
         return f"{_MONTHS[self.lang][period.month - 1]} {period.year}"  # type: ignore[attr-defined]
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """Round half away from zero, as people (and Danish statistics) do: 2.5 → 3, 0.125 → 0.13."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 _MONTHS = {

@@ -160,6 +160,7 @@ def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
     are stored as 1 January 1980.
     """
     stamp = max(stamp, dt.datetime(1980, 1, 1))
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -167,5 +168,12 @@ def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + iso.encode() + rb"\g<2>",
+                    content,
+                )
+            target.writestr(fixed, content)
     return out.getvalue()

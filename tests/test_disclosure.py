@@ -1,0 +1,424 @@
+"""Disclosure control (contract section 5): the rules, and what actually leaves the process.
+
+First the rules of :mod:`opgang_eval.presentation.disclosure` on small
+hand-made count tables, with every expected mask worked out by hand. Then
+the rendered report as a security property: on the hand-built extract of
+``report_helpers`` and on the committed ``data/sample``, no person_id or
+family_id appears in any output file, no count cell shows 1 … min_cell−1,
+tiny groups read "<5" in the HTML *and* the spreadsheet, no hidden cell
+can be recovered by subtracting shown numbers, and a higher ``min_cell``
+hides more.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import opgang_eval as oe
+from handbuilt import load
+from opgang_eval.presentation.disclosure import complementary, count_ok, marker, share_ok
+from report_helpers import (
+    CONFIG,
+    EPOCH,
+    build_extract,
+    html_tables,
+    input_ids,
+    leaked_ids,
+    tokens,
+    xlsx_tables,
+)
+
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+
+def test_marker():
+    assert marker(5) == "<5"
+    assert marker(10) == "<10"
+
+
+@pytest.mark.parametrize(
+    ("n", "min_cell", "ok"),
+    [
+        (0, 5, True),  # zero may be shown
+        (1, 5, False),
+        (4, 5, False),
+        (4.0, 5, False),
+        (5, 5, True),
+        (94, 5, True),
+        (9, 10, False),
+        (10, 10, True),
+    ],
+)
+def test_count_ok(n, min_cell, ok):
+    assert count_ok(n, min_cell) is ok
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "ok", "why"),
+    [
+        (49, 94, True, "both parts large"),
+        (3, 94, False, "3 % of 94 reveals three persons"),
+        (90, 94, False, "96 % of 94 reveals the four others"),
+        (0, 94, True, "0 % is a zero count"),
+        (94, 94, True, "100 %: the complement is zero"),
+        (5, 10, True, "5 and 5"),
+        (5, 9, False, "complement 4"),
+        (2, 4, False, "denominator below min_cell"),
+        (0, 3, False, "0 % of 3 still rests on three persons"),
+    ],
+)
+def test_share_ok(k, n, ok, why):
+    assert share_ok(k, n, 5) is ok, why
+
+
+def test_share_ok_with_a_higher_threshold():
+    assert share_ok(5, 17, 5)
+    assert not share_ok(5, 17, 10)  # numerator 5 < 10
+    assert share_ok(10, 20, 10)
+    assert not share_ok(10, 19, 10)  # complement 9
+
+
+def test_primary_suppression_hides_1_to_min_cell_minus_1_and_allows_zero():
+    counts = np.array([[0, 1, 4, 5, 6, 0]])
+    # one row, no margins enforced: exactly the cells 1 and 4
+    mask = complementary(counts, 5, rows=False, cols=False)
+    assert mask.tolist() == [[False, True, True, False, False, False]]
+    # min_cell = 10 hides 5 and 6 as well
+    assert complementary(counts, 10, rows=False, cols=False).tolist() == [[False, True, True, True, True, False]]
+
+
+def test_nothing_small_nothing_hidden():
+    counts = np.array([[0, 7], [5, 6]])
+    assert not complementary(counts, 5).any()
+
+
+def test_a_row_with_one_hidden_cell_gets_a_second():
+    # 12  3  20     primary: the 3. Rows only: the smallest other positive cell of row 0 is 12.
+    #  8  9   0
+    counts = np.array([[12, 3, 20], [8, 9, 0]])
+    mask = complementary(counts, 5, rows=True, cols=False)
+    assert mask.tolist() == [[True, True, False], [False, False, False]]
+
+
+def test_a_column_with_one_hidden_cell_gets_a_second():
+    # 12  3  20     columns only: column 1 has the 3 hidden → hide the 9 below it
+    #  8  9   0
+    counts = np.array([[12, 3, 20], [8, 9, 0]])
+    mask = complementary(counts, 5, rows=False, cols=True)
+    assert mask.tolist() == [[False, True, False], [False, True, False]]
+
+
+def test_secondary_suppression_iterates_across_rows_and_columns():
+    counts = np.array(
+        [
+            [12, 3, 20],
+            [8, 9, 0],
+            [15, 2, 11],
+        ]
+    )
+    # Primary: (0,1)=3 and (2,1)=2.
+    # Pass 1, rows: row 0 has one hidden → its smallest other positive, (0,0)=12;
+    #               row 2 has one hidden → (2,2)=11.
+    #         cols: column 0 now has one hidden (12) → smallest other positive (1,0)=8;
+    #               column 1 has two; column 2 has one (11) → the other positive is (0,2)=20 (the 0 can't help).
+    # Pass 2, rows: row 1 now has one hidden (8) → (1,1)=9. Columns all have two or more.
+    # Pass 3: every row and column holds 0 or ≥2 hidden cells → done.
+    expected = [
+        [True, True, True],
+        [True, True, False],
+        [False, True, True],
+    ]
+    mask = complementary(counts, 5)
+    assert mask.tolist() == expected
+    # and with rows only, the iteration stops after the row pass
+    rows_only = complementary(counts, 5, rows=True, cols=False)
+    assert rows_only.tolist() == [[True, True, False], [False, False, False], [False, True, True]]
+
+
+def test_complementary_does_not_change_its_input():
+    counts = np.array([[12, 3, 20], [8, 9, 0]])
+    before = counts.copy()
+    complementary(counts, 5)
+    assert np.array_equal(counts, before)
+
+
+def _lines_with_one_hidden(mask: np.ndarray) -> list[str]:
+    rows = [f"row {i}" for i in range(mask.shape[0]) if mask[i].sum() == 1]
+    cols = [f"column {j}" for j in range(mask.shape[1]) if mask[:, j].sum() == 1]
+    return rows + cols
+
+
+def test_no_line_is_left_with_a_single_hidden_cell_when_only_zeros_remain():
+    # 3  0  6   | 9     All margins are at least 5, so they may be shown.
+    # 7  8  0   | 15    Primary: the 3. Row 0 → hide the 6. Column 0 → hide the 7. Column 2 has the 6
+    # ---------         hidden and only a 0 beside it. Row 1 → hide the 8; column 1 then has the 8 hidden
+    # 10 8  6           and only a 0 beside it.
+    # Column 2's total (6) gives the hidden 6 back, and row 0's total then gives 9 − 6 = 3: the
+    # suppressed 3 is recovered by subtraction. The module promises to repeat "until no suppressed
+    # cell can be recovered by subtraction", so a line with one hidden cell must hide another one,
+    # a zero if nothing else is left.
+    counts = np.array([[3, 0, 6], [7, 8, 0]])
+    mask = complementary(counts, 5)
+    assert mask[0, 0]  # the primary cell
+    assert _lines_with_one_hidden(mask) == []
+
+
+# -- the rendered report --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def handbuilt_folder(tmp_path_factory) -> Path:
+    return build_extract(tmp_path_factory.mktemp("handbuilt") / "extract")
+
+
+@pytest.fixture(scope="module")
+def handbuilt_ev(handbuilt_folder) -> oe.Evaluation:
+    return oe.evaluate(load(handbuilt_folder), config=CONFIG)
+
+
+def _render(ev: oe.Evaluation, out: Path, lang: str, formats=("html", "pdf", "xlsx")) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        oe.render_report(ev, out, formats=formats, lang=lang)
+    return out
+
+
+@pytest.fixture(scope="module")
+def handbuilt_reports(handbuilt_ev, tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("handbuilt-reports")
+    return {lang: _render(handbuilt_ev, root / lang, lang) for lang in ("da", "en")}
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory) -> Path:
+    ev = oe.evaluate(load(SAMPLE), config={"bootstrap_replicates": 200})
+    return _render(ev, tmp_path_factory.mktemp("sample-report") / "da", "da")
+
+
+@pytest.fixture(scope="module")
+def reports(handbuilt_folder, handbuilt_reports, sample_report) -> dict[str, tuple[Path, Path]]:
+    """Report folder and the extract folder it came from."""
+    return {
+        "handbuilt-da": (handbuilt_reports["da"], handbuilt_folder),
+        "handbuilt-en": (handbuilt_reports["en"], handbuilt_folder),
+        "sample-da": (sample_report, SAMPLE),
+    }
+
+
+def test_input_ids_are_read_from_the_extracts(handbuilt_folder):
+    ids = input_ids(handbuilt_folder)
+    # 24 families + 31 parents (17 + 14) + 24 children
+    assert len(ids) == 24 + 31 + 24
+    assert {"FX-I01", "PX-I01a", "KX-C12"} <= ids
+    assert len(input_ids(SAMPLE)) == 124 + 194 + 376  # families.csv, parents.csv, children.csv rows
+
+
+def test_the_id_scan_finds_an_id_when_there_is_one():
+    assert tokens("Familie FX-I01 (n = 3)") & {"FX-I01"} == {"FX-I01"}
+    assert tokens('<text id="PX-I01a">') & {"PX-I01a"} == {"PX-I01a"}
+    assert tokens("F00011") & {"F0001"} == set()  # a longer token is not the id
+
+
+@pytest.mark.parametrize("name", ["handbuilt-da", "handbuilt-en", "sample-da"])
+def test_no_person_or_family_id_in_any_output(reports, name):
+    out, extract = reports[name]
+    files = {"report.html", "report.pdf", "tables.xlsx"} | {f"figures/{p.name}" for p in (out / "figures").glob("*")}
+    assert len(files) > 3  # figures were written too, and are scanned
+    assert leaked_ids(out, input_ids(extract)) == {}
+
+
+COUNT_HEADERS = {"Antal", "N", "Rækker", "Rows"}
+FLOW_CAPTIONS = {"Deltagere", "Participants"}
+HIDDEN = {"<5", "–", ""}
+
+
+def _as_int(text: str) -> int:
+    return int(text.replace(".", "").replace(",", ""))
+
+
+def _count_cells(tables: list[dict]) -> list[tuple[str, object]]:
+    """(where, value) of every cell that holds a count: flow table, N/Antal/Rows columns, by-site "(n = …)"."""
+    out = []
+    for table in tables:
+        header = [str(h) for h in table["header"]]
+        columns = [j for j, h in enumerate(header) if h in COUNT_HEADERS]
+        if table["caption"] in FLOW_CAPTIONS:
+            columns = list(range(1, len(header)))
+        for row in table["rows"]:
+            for j in columns:
+                out.append((f"{table['caption']} / {row[0]} / {header[j]}", row[j]))
+            for j, cell in enumerate(row):
+                for n in re.findall(r"\(n = ([\d.,]+)\)", str(cell)):
+                    out.append((f"{table['caption']} / {row[0]} / {header[j]}", n))
+    return out
+
+
+def _small_counts(cells: list[tuple[str, object]], min_cell: int) -> list[tuple[str, object]]:
+    bad = []
+    for where, value in cells:
+        if value is None or value in HIDDEN or value == f"<{min_cell}":
+            continue
+        n = value if isinstance(value, int | float) else _as_int(str(value))
+        if 0 < n < min_cell:
+            bad.append((where, value))
+    return bad
+
+
+@pytest.mark.parametrize("name", ["handbuilt-da", "handbuilt-en", "sample-da"])
+def test_no_count_below_min_cell_in_html_or_spreadsheet(reports, name):
+    out, _ = reports[name]
+    html = html_tables((out / "report.html").read_text(encoding="utf-8"))
+    sheets = list(xlsx_tables(out / "tables.xlsx").values())
+    html_cells, xlsx_cells = _count_cells(html), _count_cells(sheets)
+    assert len(html_cells) > 40 and len(xlsx_cells) > 40  # the flow table alone has 22
+    assert _small_counts(html_cells, 5) == []
+    assert _small_counts(xlsx_cells, 5) == []
+
+
+def test_hand_built_report_hides_the_small_counts_it_holds(handbuilt_reports):
+    tables = {t["caption"]: t for t in html_tables((handbuilt_reports["da"] / "report.html").read_text("utf-8"))}
+    flow = {row[0]: row[1:] for row in tables["Deltagere"]["rows"]}
+    # one family (FX-I12) left before the end; no control family did
+    assert flow["Familier, der stoppede før slut"] == ["<5", "0"]
+    # three control children have absence rows in both school years
+    assert flow["Indgår i: Ændring i børnenes skolefravær"] == ["12", "<5"]
+
+
+def _labels(lang: str) -> tuple[str, str, str]:
+    if lang == "da":
+        return "Kontrol", "Familiernes egen vurdering", "Ændring i børnenes skolefravær"
+    return "Control", "Families' own assessment", "Change in children's school absence"
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_tiny_groups_read_marker_in_html(handbuilt_reports, lang):
+    out = handbuilt_reports[lang]
+    html = {t["caption"]: t for t in html_tables((out / "report.html").read_text(encoding="utf-8"))}
+    control, survey, absence = _labels(lang)
+    # Survey: three control parents answered both waves (C01a, C02a, C03a) → every cell hidden, n too.
+    row = next(r for r in html[survey]["rows"] if r[1] == control)
+    assert row[2:] == ["<5"] * 6
+    # School absence: three control children → before, after, change, interval and n hidden.
+    row = next(r for r in html[absence]["rows"] if r[0] == control)
+    assert row[1:] == ["<5"] * 5
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_tiny_absence_group_reads_marker_in_spreadsheet(handbuilt_reports, lang):
+    control, _, _ = _labels(lang)
+    xlsx = xlsx_tables(handbuilt_reports[lang] / "tables.xlsx")
+    row = next(r for r in xlsx["school_absence_change"]["rows"] if r[0] == control)
+    assert row[1:] == ["<5"] * 5
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_tiny_survey_group_reads_marker_in_spreadsheet(handbuilt_reports, lang):
+    # The HTML shows "<5" for the three control parents; the spreadsheet must say the same
+    # (contract: such cells read "<5"), not leave the cells blank as if there were no data.
+    control, _, _ = _labels(lang)
+    xlsx = xlsx_tables(handbuilt_reports[lang] / "tables.xlsx")
+    row = next(r for r in xlsx["survey"]["rows"] if r[1] == control)
+    assert row[2:] == ["<5"] * 6
+
+
+def test_hidden_arm_count_cannot_be_recovered_from_the_difference_row(handbuilt_reports):
+    # School absence: the control N (3 children) is hidden, but the difference row's N counts both arms
+    # (12 + 3 = 15): 15 − 12 gives the hidden 3 back. Whenever an arm's N is hidden, the difference
+    # row's N must not be shown as a number.
+    for lang in ("da", "en"):
+        out = handbuilt_reports[lang]
+        checked = 0
+        for table in html_tables((out / "report.html").read_text(encoding="utf-8")):
+            header = table["header"]
+            if not header or header[-1] not in ("Antal", "N") or header[0] not in ("Gruppe", "Group"):
+                continue
+            arms = [r for r in table["rows"] if r[0] not in ("Forskel", "Difference")]
+            difference = [r for r in table["rows"] if r[0] in ("Forskel", "Difference")]
+            if any(r[-1] == "<5" for r in arms) and difference:
+                checked += 1
+                assert not difference[0][-1].replace(".", "").replace(",", "").isdigit(), (
+                    f"{lang}: {table['caption']}: N of the difference row {difference[0][-1]} minus the shown "
+                    f"arm N gives the hidden count"
+                )
+        assert checked >= 1  # the school absence table has a hidden control N
+
+
+def test_by_site_cells_cannot_be_recovered_from_the_total(handbuilt_reports):
+    # Intervention parents: Gellerup 15, Tilst 2 (I11a job, I12a cash benefit); children: 10 and 2.
+    # The flow table and the measure tables show the totals (17 parents, 12 children); the by-site
+    # table shows Gellerup "60 % (n = 15)" and Tilst "<5" — so Tilst's n = 17 − 15 = 2 and its number
+    # in work = 10 − 9 = 1 are recovered by subtraction. With every family in a site, a measure row
+    # with exactly one hidden site must hide a second one (contract section 5).
+    out = handbuilt_reports["da"]
+    tables = {t["caption"]: t for t in html_tables((out / "report.html").read_text(encoding="utf-8"))}
+    by_site = tables["Resultater pr. område"]
+    assert by_site["header"] == ["Forhold", "Gellerup", "Tilst"]
+    assert len(by_site["rows"]) == 5  # every headline measure but savings
+    for row in by_site["rows"]:
+        hidden = [cell for cell in row[1:] if cell == "<5"]
+        shown = [cell for cell in row[1:] if cell not in ("<5", "–")]
+        # a single hidden site beside shown sites is the total minus the shown ones
+        assert not (len(hidden) == 1 and shown), f"{row[0]}: {row[1:]} — the hidden site follows from the total"
+
+
+def test_share_with_a_small_complement_is_hidden_in_the_baseline_table(handbuilt_reports):
+    # Status in the month before enrolment, intervention: 15 of 17 on cash benefit, I10a on sickness
+    # benefit, I12a in a resource course. "88 %" of 17 parents says that 2 were not on cash benefit,
+    # and with the sickness and resource rows reading "<5" (so 1–4 each) both are 1: two single persons
+    # disclosed. share_ok(15, 17) is False (complement 2), so the cell must read "<5".
+    assert not share_ok(15, 17, 5)
+    out = handbuilt_reports["da"]
+    tables = {t["caption"]: t for t in html_tables((out / "report.html").read_text(encoding="utf-8"))}
+    rows = {r[0]: r[1:] for r in tables["Udgangspunkt"]["rows"]}
+    assert rows["Status før start: Sygedagpenge"][0] == "<5"
+    assert rows["Status før start: Ressourceforløb"][0] == "<5"
+    assert rows["Status før start: Kontanthjælp m.fl."][0] == "<5"
+
+
+# -- a higher threshold -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def strict_report(handbuilt_folder, tmp_path_factory) -> Path:
+    ev = oe.evaluate(load(handbuilt_folder), config={**CONFIG, "min_cell": 10})
+    return _render(ev, tmp_path_factory.mktemp("strict") / "da", "da", formats=("html", "xlsx"))
+
+
+def _hidden_cells(tables: list[dict], mark: str) -> int:
+    return sum(cell == mark for t in tables for row in t["rows"] for cell in row)
+
+
+def test_min_cell_10_hides_more(strict_report, handbuilt_reports):
+    html = (strict_report / "report.html").read_text(encoding="utf-8")
+    tables = html_tables(html)
+    by_caption = {t["caption"]: t for t in tables}
+    normal = html_tables((handbuilt_reports["da"] / "report.html").read_text(encoding="utf-8"))
+    assert _hidden_cells(tables, "<10") > _hidden_cells(normal, "<5")
+    assert "«&lt;10»" in html  # the note names the threshold
+    # flexjob among the 10 intervention parents in work: 5 → hidden at 10; early retirement 5 of 17 → hidden
+    flex = {r[0]: r[1:] for r in by_caption["Heraf i fleksjob"]["rows"]}
+    assert flex["Indsats"] == ["<10", "<10", "10"]
+    retired = {r[0]: r[1:] for r in by_caption["Forældre på førtidspension"]["rows"]}
+    assert retired["Indsats"] == ["<10", "<10", "17"]
+    # work or education: 10 of 17 (complement 7 < 10) → hidden; control 5 of 14 → hidden
+    work = {r[0]: r[1:] for r in by_caption["Forældre i beskæftigelse eller uddannelse"]["rows"]}
+    assert work["Indsats"] == ["<10", "<10", "17"]
+    assert work["Kontrol"] == ["<10", "<10", "14"]
+    flow = {r[0]: r[1:] for r in by_caption["Deltagere"]["rows"]}
+    assert flow["Indgår i: Heraf i fleksjob"] == ["10", "<10"]  # control: 5 in work
+    # so the headline drops the share sentences (and the effect, whose control arm is hidden)
+    headline = re.search(r'<section class="headline".*?</section>', html, re.S).group(0)
+    assert "af forældrene er kommet i uddannelse eller beskæftigelse" not in headline
+    assert "førtidspension" not in headline
+    assert "Sammenlignet med kontrolgruppen" not in headline
+    # and no count between 1 and 9 is left in any count cell
+    assert _small_counts(_count_cells(tables), 10) == []
+    xlsx = list(xlsx_tables(strict_report / "tables.xlsx").values())
+    assert _small_counts(_count_cells(xlsx), 10) == []
