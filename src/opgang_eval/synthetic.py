@@ -270,7 +270,7 @@ def _families(sc: Scenario, rng: np.random.Generator) -> pd.DataFrame:
     width = max(4, len(str(n)))
     fam = pd.DataFrame(
         {
-            "family_id": [f"F{i:0{width}d}" for i in number],
+            "family_id": _numbered("F", number, width),
             "arm": arm,
             "enrolled_on": enrolled.astype("datetime64[s]"),
             "site": site.astype(str),
@@ -341,7 +341,12 @@ def _older_than_children(par: pd.DataFrame, chi: pd.DataFrame, fam: pd.DataFrame
 def _person_ids(n_parents: int, n_children: int, rng: np.random.Generator) -> np.ndarray:
     n = n_parents + n_children
     width = max(5, len(str(n)))
-    return np.array([f"P{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
+    return _numbered("P", rng.permutation(n) + 1, width)
+
+
+def _numbered(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
+    """``f"{prefix}{i:0{width}d}"`` for each positive ``i``, as an object array, without a Python loop."""
+    return np.strings.add(prefix, np.strings.zfill(numbers.astype(str), width)).astype(object)
 
 
 def _families_table(fam: pd.DataFrame) -> pd.DataFrame:
@@ -478,21 +483,40 @@ def _write_paths(
 def _status_table(
     par: pd.DataFrame, grid: np.ndarray, first_col: np.ndarray, last_col: np.ndarray, t0: int
 ) -> pd.DataFrame:
-    cols = np.arange(grid.shape[1])
-    observed = (cols[None, :] >= first_col[:, None]) & (cols[None, :] <= last_col[:, None])
-    rows, col = np.nonzero(observed)
-    months = _month_labels(t0, grid.shape[1])
+    n, n_cols = grid.shape
+    # Each parent is observed in one run of columns, first_col..last_col: the
+    # (row, column) pairs of np.nonzero(observed), built run by run.
+    low = np.clip(first_col, 0, n_cols)
+    count = np.maximum(np.minimum(last_col, n_cols - 1) - low + 1, 0)
+    rows = np.repeat(np.arange(n), count)
+    col = np.arange(len(rows)) + np.repeat(low - (np.cumsum(count) - count), count)
+    months = _month_labels(t0, n_cols)
     return pd.DataFrame(
         {
             "person_id": pd.Categorical.from_codes(rows, categories=par["person_id"].to_numpy()),
             "month": pd.Categorical.from_codes(col, categories=months),
-            "status": pd.Categorical.from_codes(grid[rows, col].astype(int), categories=list(_CODES)),
+            "status": pd.Categorical.from_codes(grid[rows, col], categories=list(_CODES)),
         }
     )
 
 
 def _month_labels(t0: int, n: int) -> list[str]:
     return list(pd.PeriodIndex.from_ordinals(np.arange(t0, t0 + n), freq="M").strftime("%Y-%m"))
+
+
+def _string_rank(labels: np.ndarray | list[str]) -> np.ndarray:
+    """Dense rank of each label in the order ``sort_values`` sorts strings; equal labels share a rank."""
+    return pd.factorize(pd.array(np.asarray(labels, dtype=object), dtype="str"), sort=True)[0]
+
+
+def _string_order(labels: np.ndarray | list[str]) -> np.ndarray:
+    """Positions that sort ``labels`` as ``sort_values`` sorts strings (stable)."""
+    return np.argsort(_string_rank(labels), kind="stable")
+
+
+def _take_labels(labels: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """String column ``labels[codes]``, built from the few distinct labels without a Python object per row."""
+    return pd.array(labels, dtype="str").take(codes)
 
 
 # -- children: absence and youth jobs ------------------------------------------------
@@ -517,7 +541,7 @@ def _absence(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.random.
     year = years[y_idx]
     age = year - chi["birth_year"].to_numpy()[c_idx]
     keep = (age >= 6) & (age <= 15)
-    c_idx, year = c_idx[keep], year[keep]
+    c_idx, y_idx, year = c_idx[keep], y_idx[keep], year[keep]
     latent = rng.gamma(2.0, sc.baseline_absence_rate / 2, len(chi))
     arm = chi["arm"].to_numpy()[c_idx]
     change = np.where(arm == "intervention", sc.intervention.absence_change, sc.control.absence_change)
@@ -543,15 +567,18 @@ def _absence(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.random.
         post_rate = absent[post].sum() / days[post].sum()
         scale = pre_rate * (1 + targets.absence_change) / post_rate
         absent[post] = np.minimum(np.round(absent[post] * scale), days[post])
-    frame = pd.DataFrame(
+    # Sorted by person_id and school_year as sort_values would sort the strings.
+    person_ids = chi["person_id"].to_numpy()
+    labels = np.array([f"{y}/{(y + 1) % 100:02d}" for y in years], dtype=object)  # a dozen years
+    order = np.lexsort((_string_rank(labels)[y_idx], _string_rank(person_ids)[c_idx]))
+    return pd.DataFrame(
         {
-            "person_id": chi["person_id"].to_numpy()[c_idx],
-            "school_year": [f"{y}/{(y + 1) % 100:02d}" for y in year],
-            "days_absent": absent.astype(int),
-            "school_days": days.astype(int),
+            "person_id": _take_labels(person_ids, c_idx[order]),
+            "school_year": _take_labels(labels, y_idx[order]),
+            "days_absent": absent.astype(int)[order],
+            "school_days": days.astype(int)[order],
         }
     )
-    return frame.sort_values(["person_id", "school_year"]).reset_index(drop=True)
 
 
 def _youth_counts(n_base: int, n_fu: int, rate: float, change: float) -> tuple[int, int]:
@@ -633,60 +660,85 @@ def _expenditure(
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Monthly public expenditure per family and domain, calibrated to the savings target."""
+    # Families × months matrices are updated in place where that gives the
+    # same numbers (a product is the same either way round, and multiplying
+    # by 1.0 changes nothing): fewer large temporaries, same amounts.
     n_fam, n_cols = len(fam), grid.shape[1]
     cols = np.arange(n_cols)
     observed = (cols[None, :] >= first_col[:, None]) & (cols[None, :] <= last_col[:, None])
-    cost = np.array([_MONTHLY_COST[c] for c in _CODES])[grid] * observed
+    cost = np.array([_MONTHLY_COST[c] for c in _CODES])[grid]
+    cost *= observed
     employment = np.zeros((n_fam, n_cols))
     np.add.at(employment, par["fam"].to_numpy(), cost)
+    del cost, observed
     m_f = fam["m_f"].to_numpy()
     col_mf = m_f - t0
     in_range = cols[None, :] >= (col_mf - sc.expenditure_months_before)[:, None]
     post = cols[None, :] >= col_mf[:, None]
     intervention = (fam["arm"].to_numpy() == "intervention")[:, None]
+    post_intervention = post & intervention
     kids = np.bincount(chi["fam"].to_numpy(), minlength=n_fam)
     noise = rng.gamma(6.0, 1 / 6, (n_fam, n_cols))
     has_social = rng.random(n_fam) < 0.75
     social_level = np.where(has_social, rng.lognormal(math.log(14_000), 0.6, n_fam), 0.0)
-    social = social_level[:, None] * rng.gamma(4.0, 1 / 4, (n_fam, n_cols))
-    control_change = np.where(post & ~intervention, 1 + sc.control.social_change, 1.0)
-    social = social * control_change
-    health = (900 * fam["n_parents"].to_numpy() + 300 * kids)[:, None] * noise
+    social = rng.gamma(4.0, 1 / 4, (n_fam, n_cols))
+    social *= social_level[:, None]
+    np.multiply(social, 1 + sc.control.social_change, out=social, where=post & ~intervention)
+    health = noise
+    health *= (900 * fam["n_parents"].to_numpy() + 300 * kids)[:, None]
     has_support = rng.random(n_fam) < 0.3
-    education = np.where(has_support, rng.lognormal(math.log(5_000), 0.5, n_fam), 0.0)[:, None] * rng.gamma(
-        6.0, 1 / 6, (n_fam, n_cols)
-    )
-    education = education * np.where(post & intervention, 0.9, 1.0)
-    health = health * np.where(post & intervention, 0.95, 1.0)
-    social_post_int = social * (post & intervention)
-    factor = _savings_factor(sc, fam, employment + health + education + social - social_post_int, social_post_int, post)
-    social = social - social_post_int + factor * social_post_int
+    support_level = np.where(has_support, rng.lognormal(math.log(5_000), 0.5, n_fam), 0.0)
+    education = rng.gamma(6.0, 1 / 6, (n_fam, n_cols))
+    education *= support_level[:, None]
+    np.multiply(education, 0.9, out=education, where=post_intervention)
+    np.multiply(health, 0.95, out=health, where=post_intervention)
+    social_post_int = social * post_intervention
+    fixed = employment + health
+    fixed += education
+    fixed += social
+    fixed -= social_post_int
+    factor = _savings_factor(sc, fam, fixed, social_post_int, post)
+    del fixed
+    social -= social_post_int
+    social_post_int *= factor
+    social += social_post_int
+    del social_post_int
     domains = {"employment": employment, "social": social, "health": health, "education": education}
-    frames = []
-    for domain, amount in domains.items():
-        f, c = np.nonzero(in_range & (amount > 0))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "f": f,
-                    "c": c,
-                    "domain": domain,
-                    "amount_dkk": np.round(amount[f, c]).astype(int),
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    out = out[out["amount_dkk"] != 0]
-    labels = np.array(_month_labels(t0, n_cols), dtype=object)
-    frame = pd.DataFrame(
+    return _expenditure_rows(fam["family_id"].to_numpy(), _month_labels(t0, n_cols), domains, in_range)
+
+
+def _expenditure_rows(
+    family_ids: np.ndarray, months: list[str], domains: dict[str, np.ndarray], in_range: np.ndarray
+) -> pd.DataFrame:
+    """The long table: one row per family, month in range and domain whose amount rounds to a non-zero krone.
+
+    Rows come out sorted by ``family_id``, ``month`` and ``domain`` without
+    building or sorting millions of strings: the amounts are laid out as a
+    families × months × domains cube whose axes are each in the order of
+    their labels, so the kept cells, read in memory order, are the rows
+    already sorted (the three labels identify a row: no ties to break).
+    """
+    fam_order = _string_order(family_ids)
+    month_order = _string_order(months)
+    names = sorted(domains)
+    cube = np.empty((len(family_ids), len(months), len(names)))
+    for k, name in enumerate(names):
+        cube[:, :, k] = domains[name][fam_order][:, month_order]
+    # A positive amount rounds (half to even) to a non-zero krone exactly when it exceeds 0.5.
+    keep = (cube > 0.5) & in_range[fam_order][:, month_order, None]
+    amount = cube[keep]
+    del cube
+    np.round(amount, out=amount)
+    f, c, d = np.nonzero(keep)
+    return pd.DataFrame(
         {
-            "family_id": fam["family_id"].to_numpy()[out["f"].to_numpy()],
-            "month": labels[out["c"].to_numpy()],
-            "domain": out["domain"].to_numpy(),
-            "amount_dkk": out["amount_dkk"].to_numpy(),
-        }
+            "family_id": _take_labels(family_ids[fam_order], f),
+            "month": _take_labels(np.asarray(months, dtype=object)[month_order], c),
+            "domain": _take_labels(np.asarray(names, dtype=object), d),
+            "amount_dkk": amount.astype(int),
+        },
+        copy=False,
     )
-    return frame.sort_values(["family_id", "month", "domain"]).reset_index(drop=True)
 
 
 def _savings_factor(
@@ -699,7 +751,9 @@ def _savings_factor(
     arm means (control − intervention).
     """
     arm = fam["arm"].to_numpy()
-    total_fixed = (np.round(fixed) * post).sum(axis=1)
+    rounded = np.round(fixed)
+    rounded *= post
+    total_fixed = rounded.sum(axis=1)
     total_scalable = (scalable * post).sum(axis=1)
     ctl, itv = arm == "control", arm == "intervention"
     if not ctl.any():
@@ -723,19 +777,28 @@ def _survey(sc: Scenario, fam: pd.DataFrame, par: pd.DataFrame, rng: np.random.G
     answered_fu = answered_base & (rng.random(n) < sc.survey_retention) | (~answered_base & (rng.random(n) < 0.1))
     change = np.where(par["arm"].to_numpy() == "intervention", sc.intervention.survey_change, sc.control.survey_change)
     wellbeing = rng.normal(0, 0.8, n)
-    frames = []
-    for wave, who, shift in (("baseline", answered_base, 0.0), ("followup", answered_fu, 1.0)):
+    waves = np.array(["baseline", "followup"], dtype=object)
+    parts: list[tuple[np.ndarray, int, int, np.ndarray]] = []  # (parents, wave, item, scores)
+    for wave, (who, shift) in enumerate(((answered_base, 0.0), (answered_fu, 1.0))):
         idx = np.flatnonzero(who)
         for j, item in enumerate(items):
             level = 2.6 + (0.2 if item == "trust" else 0.0) + wellbeing[idx] + shift * change[idx]
             score = np.clip(np.round(level + rng.normal(0, 0.5, len(idx))), 1, 5).astype(int)
-            frames.append(
-                pd.DataFrame(
-                    {"person_id": par["person_id"].to_numpy()[idx], "wave": wave, "item": item, "score": score, "j": j}
-                )
-            )
-    out = pd.concat(frames, ignore_index=True).sort_values(["person_id", "wave", "j"]).drop(columns="j")
-    return out.reset_index(drop=True)
+            parts.append((idx, wave, j, score))
+    person = np.concatenate([p for p, _, _, _ in parts])
+    wave_no = np.concatenate([np.full(len(p), w) for p, w, _, _ in parts])
+    item_no = np.concatenate([np.full(len(p), j) for p, _, j, _ in parts])
+    # Sorted by person_id, wave and item number, as sort_values would sort them.
+    person_ids = par["person_id"].to_numpy()
+    order = np.lexsort((item_no, _string_rank(waves)[wave_no], _string_rank(person_ids)[person]))
+    return pd.DataFrame(
+        {
+            "person_id": _take_labels(person_ids, person[order]),
+            "wave": _take_labels(waves, wave_no[order]),
+            "item": _take_labels(np.array(items, dtype=object), item_no[order]),
+            "score": np.concatenate([s for _, _, _, s in parts])[order],
+        }
+    )
 
 
 # -- writing --------------------------------------------------------------------------
@@ -761,10 +824,27 @@ def write_extracts(tables: dict[str, pd.DataFrame], out: str | Path, fmt: Format
             plain = frame.copy()
             for col in plain.columns:
                 if isinstance(plain[col].dtype, pd.CategoricalDtype):
-                    plain[col] = plain[col].astype("str").astype("category")
+                    plain[col] = _text_categorical(plain[col])
             plain.to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+def _text_categorical(values: pd.Series) -> pd.Categorical:
+    """``values.astype("str").astype("category")``, worked out on the categories alone.
+
+    The result has the sorted texts of the categories that occur, as after a
+    round trip through text, but no string is built per row: only the codes
+    are renumbered.
+    """
+    codes = values.cat.codes.to_numpy()
+    categories = values.cat.categories
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    text = pd.Series(categories[used]).astype("str")
+    dtype = text.astype("category").dtype
+    position = np.full(len(categories) + 1, -1, dtype=np.intp)
+    position[np.flatnonzero(used)] = dtype.categories.get_indexer(text)
+    return pd.Categorical.from_codes(position[codes], dtype=dtype)
 
 
 SAMPLE_CONFIG = """\

@@ -1,7 +1,11 @@
 """How the contract is checked: columns, cells, keys and links between tables.
 
 Every check adds to one :class:`Collector`, so a single pass reports every
-failure; nothing stops at the first problem. All checks are vectorised.
+failure; nothing stops at the first problem. All checks are vectorised, and
+the key, link and coverage checks work on integer codes: each id column is
+factorised once (see :class:`_Codes`) and every membership test or
+duplicate search then runs on its distinct values, not on millions of
+strings.
 """
 
 from __future__ import annotations
@@ -105,15 +109,80 @@ def validate_tables(
     """
     today = today or dt.date.today()
     typed: dict[str, pd.DataFrame] = {}
+    codes = _Codes(typed)
     for name, raw in raws.items():
-        typed[name] = _check_table(TABLES[name], raw, errors, warnings, today)
+        typed[name] = _check_table(TABLES[name], raw, errors, warnings, today, codes)
     _check_rows(raws, typed, config, errors)
-    _check_links(raws, typed, errors)
-    _warn(raws, typed, warnings)
+    _check_links(raws, typed, errors, codes)
+    _warn(raws, typed, warnings, codes)
     return typed
 
 
-def _check_table(table: Table, raw: RawTable, errors: Collector, warnings: Collector, today: dt.date) -> pd.DataFrame:
+class _Codes:
+    """Typed columns factorised once per validation and shared by the checks.
+
+    ``codes(table, column)`` gives integer codes (``-1`` where missing) and
+    the distinct values they index.
+    """
+
+    def __init__(self, typed: dict[str, pd.DataFrame]) -> None:
+        self._typed = typed
+        self._done: dict[tuple[str, str], tuple[np.ndarray, pd.Index]] = {}
+
+    def put(self, table: str, column: str, factorised: tuple[np.ndarray, pd.Index]) -> None:
+        """Record a factorisation the parser already made."""
+        self._done[(table, column)] = factorised
+
+    def __call__(self, table: str, column: str, frame: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.Index]:
+        key = (table, column)
+        if key not in self._done:
+            values = (self._typed[table] if frame is None else frame)[column]
+            codes, uniques = pd.factorize(values)
+            self._done[key] = (codes, pd.Index(uniques))
+        return self._done[key]
+
+    def isin(self, table: str, column: str, targets: pd.Index) -> np.ndarray:
+        """Rows whose value is one of ``targets`` (missing rows: false)."""
+        codes, uniques = self(table, column)
+        return np.append(_member(uniques, targets), False)[codes]
+
+
+def _member(values: pd.Index, targets: pd.Index) -> np.ndarray:
+    """``values.isin(targets)``; text is matched by hashing, not pandas' Python loop over the targets."""
+    if values.dtype == "str" and targets.dtype == "str":
+        return targets.unique().get_indexer(values) >= 0
+    return values.isin(targets)
+
+
+def _duplicated(codes: list[tuple[np.ndarray, pd.Index]]) -> np.ndarray:
+    """Rows whose combination of codes occurs more than once (missing counts as a value)."""
+    n = len(codes[0][0])
+    label = np.zeros(n, dtype=np.int64)
+    bound = 1
+    for column, uniques in codes:
+        width = len(uniques) + 1
+        if bound * width >= 2**62:  # keep the combined label inside int64
+            label = pd.factorize(label)[0].astype(np.int64)
+            bound = int(label.max()) + 1 if n else 1
+        label = label * width + (column + 1)
+        bound *= width
+    if bound <= 4 * n + 1024:  # dense labels: count them directly
+        return np.bincount(label, minlength=bound)[label] > 1
+    return pd.Series(label).duplicated(keep=False).to_numpy()
+
+
+def _first_rows(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """Rows that are the first with their code (missing, ``-1``, counts as one more code)."""
+    position = np.full(n_codes + 1, len(codes))
+    np.minimum.at(position, codes, np.arange(len(codes)))
+    first = np.zeros(len(codes), dtype=bool)
+    first[position[position < len(codes)]] = True
+    return first
+
+
+def _check_table(
+    table: Table, raw: RawTable, errors: Collector, warnings: Collector, today: dt.date, codes: _Codes
+) -> pd.DataFrame:
     """Columns present and known, every cell parsed, the key unique."""
     frame = raw.frame
     file = raw.source.path.name
@@ -195,15 +264,17 @@ def _check_table(table: Table, raw: RawTable, errors: Collector, warnings: Colle
             continue
         raw_values = frame[column.name]
         parsed = parse_column(raw_values, column, raw.decimal_comma, today)
+        if parsed.factorised is not None:
+            codes.put(table.name, column.name, parsed.factorised)
         for mask, rule, hint in parsed.problems:
             shown = parsed.shown if rule is Rule.CPR_LIKE_ID else None
             errors.add(raw, column.name, mask, rule, hint, values=shown)
         out[column.name] = parsed.values
-    typed = pd.DataFrame(out, index=frame.index)
+    typed = pd.DataFrame(out, index=frame.index, copy=False)
     if table.key and all(c in columns for c in table.key):
-        keys = typed[list(table.key)]
-        complete = keys.notna().all(axis=1).to_numpy()
-        dup = keys.duplicated(keep=False).to_numpy() & complete
+        keys = [codes(table.name, c, typed) for c in table.key]
+        complete = np.logical_and.reduce([k >= 0 for k, _ in keys])
+        dup = _duplicated(keys) & complete
         what = " and ".join(table.key)
         errors.add(
             raw,
@@ -211,7 +282,7 @@ def _check_table(table: Table, raw: RawTable, errors: Collector, warnings: Colle
             dup,
             Rule.DUPLICATE_KEY,
             f"Each {what} may appear only once; remove or merge the duplicate rows.",
-            values=_joined(typed, table.key),
+            values=_joined(typed, table.key) if dup.any() else None,
         )
     return typed
 
@@ -262,9 +333,11 @@ def _check_rows(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], confi
         )
     if "survey" in typed:
         s = typed["survey"]
-        items = s["item"].astype("str")
-        low = items.map(lambda i: config.scale(i)[0]).astype("float64")
-        high = items.map(lambda i: config.scale(i)[1]).astype("float64")
+        # The scale of each distinct item (the last row: a missing item, which gets the default).
+        items, names = pd.factorize(s["item"].astype("str"))
+        scales = np.array([config.scale(i) for i in names] + [config.scale(np.nan)], dtype="float64")
+        low = pd.Series(scales[items, 0], index=s.index)
+        high = pd.Series(scales[items, 1], index=s.index)
         bad = ((s["score"] < low) | (s["score"] > high)).fillna(False).to_numpy(dtype=bool)
         errors.add(
             raws["survey"],
@@ -276,11 +349,11 @@ def _check_rows(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], confi
         )
 
 
-def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], errors: Collector) -> None:
+def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], errors: Collector, codes: _Codes) -> None:
     """Keys that must exist in another table, and ids unique across tables."""
-    family_ids = _ids(typed, "families", "family_id")
-    parent_ids = _ids(typed, "parents", "person_id")
-    child_ids = _ids(typed, "children", "person_id")
+    family_ids = _ids(typed, "families", "family_id", codes)
+    parent_ids = _ids(typed, "parents", "person_id", codes)
+    child_ids = _ids(typed, "children", "person_id", codes)
     links = [
         ("parents", "family_id", family_ids, "families", "Every parent must belong to a family in families."),
         ("children", "family_id", family_ids, "families", "Every child must belong to a family in families."),
@@ -293,8 +366,8 @@ def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], erro
     for name, column, targets, target_table, hint in links:
         if name not in typed or targets is None:
             continue
-        values = typed[name][column]
-        bad = (~_isin(values, targets) & values.notna()).to_numpy(dtype=bool)
+        present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(name, column, targets) & present
         errors.add(
             raws[name],
             column,
@@ -303,7 +376,7 @@ def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], erro
             f"{hint} The {column} is not in {target_table}; add it there or remove the rows.",
         )
     if parent_ids is not None and child_ids is not None:
-        both = _isin(typed["children"]["person_id"], parent_ids).to_numpy(dtype=bool)
+        both = codes.isin("children", "person_id", parent_ids)
         errors.add(
             raws["children"],
             "person_id",
@@ -334,46 +407,50 @@ def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], erro
             )
 
 
-def _ids(typed: dict[str, pd.DataFrame], table: str, column: str) -> pd.Index | None:
+def _ids(typed: dict[str, pd.DataFrame], table: str, column: str, codes: _Codes) -> pd.Index | None:
+    """The distinct ids of a column (missing left out)."""
     if table not in typed:
         return None
-    return pd.Index(typed[table][column].dropna().unique())
+    return codes(table, column)[1]
 
 
-def _isin(values: pd.Series, targets: pd.Index) -> pd.Series:
-    """Membership test that factorises first: fast on a repeated id column."""
-    codes, uniques = pd.factorize(values)
-    hits = np.append(pd.Index(uniques).isin(targets), False)
-    return pd.Series(hits[codes], index=values.index)
-
-
-def _warn(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], warnings: Collector) -> None:
+def _warn(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], warnings: Collector, codes: _Codes) -> None:
     """Things an analyst should know that do not block the evaluation."""
     if "parent_status" in typed and "parents" in typed:
         status = typed["parent_status"]
-        ordinal = pd.Series(status["month"].array.asi8, index=status.index).where(status["month"].notna())
-        span = ordinal.groupby(status["person_id"]).agg(["min", "max", "count"])
-        gaps = span.index[(span["max"] - span["min"] + 1) > span["count"]]
-        first = ~status["person_id"].duplicated().to_numpy()
+        person, persons = codes("parent_status", "person_id")
+        # Per parent: first and last month and the number of months given.
+        given = status["month"].notna().to_numpy() & (person >= 0)
+        who, month = person[given], status["month"].array.asi8[given]
+        count = np.bincount(who, minlength=len(persons))
+        first_month = np.zeros(len(persons), dtype=np.int64)
+        last_month = np.zeros(len(persons), dtype=np.int64)
+        if len(month):
+            first_month[:] = month.max()
+            last_month[:] = month.min()
+            np.minimum.at(first_month, who, month)
+            np.maximum.at(last_month, who, month)
+        gap = (count > 0) & (last_month - first_month + 1 > count)
+        flagged = np.append(gap, False)[person] & _first_rows(person, len(persons))
         warnings.add(
             raws["parent_status"],
             "month",
-            _isin(status["person_id"], pd.Index(gaps)).to_numpy() & first,
+            flagged,
             Rule.STATUS_GAP,
             "Some parents have months missing inside their status history; in a month without a row "
             "the parent has no status.",
-            values=pd.Series("", index=status.index),
+            values=_blank(status.index, flagged),
             key_column="person_id",
         )
         parents = typed["parents"]["person_id"]
-        without = ~_isin(parents, pd.Index(span.index))
+        without = ~codes.isin("parents", "person_id", persons) & parents.notna().to_numpy()
         warnings.add(
             raws["parents"],
             "person_id",
-            without.to_numpy(dtype=bool) & parents.notna().to_numpy(),
+            without,
             Rule.NO_STATUS,
             "Some parents have no status history at all; they are left out of every status measure.",
-            values=pd.Series("", index=parents.index),
+            values=_blank(parents.index, without),
         )
     if "families" in typed:
         families = typed["families"]
@@ -387,23 +464,33 @@ def _warn(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], warnings: C
         ):
             if table not in typed:
                 continue
-            members = pd.Index(typed[table]["family_id"].dropna().unique())
-            without = ~_isin(families["family_id"], members) & families["family_id"].notna()
+            members = codes(table, "family_id")[1]
+            without = ~codes.isin("families", "family_id", members) & families["family_id"].notna().to_numpy()
             warnings.add(
                 raws["families"],
                 "family_id",
-                without.to_numpy(dtype=bool),
+                without,
                 rule,
                 text,
-                values=pd.Series("", index=families.index),
+                values=_blank(families.index, without),
             )
         strata = families["stratum"]
         if strata.notna().any() and strata.isna().any():
+            missing = strata.isna().to_numpy()
             warnings.add(
                 raws["families"],
                 "stratum",
-                strata.isna().to_numpy(),
+                missing,
                 Rule.PARTIAL_STRATA,
                 "stratum is given for some families but not all; effects use strata only when every family has one.",
-                values=pd.Series("", index=families.index),
+                values=_blank(families.index, missing),
             )
+
+
+def _blank(index: pd.Index, flagged: np.ndarray) -> pd.Series | None:
+    """Empty values for a warning's rows, so it names them without showing values.
+
+    Built only when a row is flagged (unflagged, the values are never read):
+    for millions of status rows the blank column costs more than the check.
+    """
+    return pd.Series("", index=index) if flagged.any() else None

@@ -5,9 +5,14 @@ native numbers and datetimes from Parquet, Excel, Stata and SAS). Each parser
 returns the typed column with ``NA`` where a cell is invalid, plus the masks
 of invalid cells and why — it never raises on bad data.
 
-Columns with few distinct values (status codes, months, dates, ids repeated
-per month) are parsed once per distinct value and broadcast back, which keeps
-a 10-million-row status history fast without a Python loop per row.
+Text is parsed once per distinct value and broadcast back: a column is first
+factorised into codes and its distinct values (a categorical column, as
+Parquet and Stata deliver status codes and ids, already is one), only the
+distinct values are converted, matched and checked, and the results are
+spread to the rows through the codes. Status codes, months, dates and ids
+repeated per month have few distinct values, so a 10-million-row status
+history parses without a Python loop per row and without building millions
+of intermediate strings.
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ class Parsed:
     problems: list[tuple[np.ndarray, Rule, str]] = field(default_factory=list)
     #: Value to show for a failing cell; ``None`` shows the raw value.
     shown: pd.Series | None = None
+    #: ``values`` factorised (codes, ``-1`` where missing, and the distinct
+    #: values), when parsing produced it for free; the key and link checks
+    #: reuse it instead of hashing the column again.
+    factorised: tuple[np.ndarray, pd.Index] | None = None
 
     def fail(self, mask: np.ndarray | pd.Series, rule: Rule, hint: str) -> None:
         mask = np.asarray(mask, dtype=bool)
@@ -60,18 +69,27 @@ def looks_like_cpr(values: pd.Series) -> np.ndarray:
     calendar date. February 29 is accepted for any year divisible by four,
     as the century is not encoded in the first six digits.
     """
-    parts = values.astype("str").str.strip().str.extract(_CPR)
+    text = values.astype("str").str.strip()
+    # The pattern needs ten or eleven characters; only those few values go
+    # through the (per-value) regular expression.
+    candidate = text.str.len().isin([10, 11]).to_numpy(dtype=bool)
+    out = np.zeros(len(values), dtype=bool)
+    if not candidate.any():
+        return out
+    parts = text[candidate].str.extract(_CPR)
     day = pd.to_numeric(parts[0], errors="coerce")
     month = pd.to_numeric(parts[1], errors="coerce")
     year = pd.to_numeric(parts[2], errors="coerce")
     leap = (year % 4) == 0
+    # Months outside 1–12 (00, 13–99) look up 0 days; the month test rejects them anyway.
     days_in_month = pd.Series(
-        np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month.fillna(0).astype(int)],
-        index=values.index,
+        np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month.where(month.between(1, 12), 0).astype(int)],
+        index=parts.index,
     )
     days_in_month = days_in_month.where(~((month == 2) & ~leap), 28)
     ok = month.between(1, 12) & day.between(1, 31) & (day <= days_in_month)
-    return ok.fillna(False).to_numpy(dtype=bool)
+    out[candidate] = ok.fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def as_text(raw: pd.Series) -> pd.Series:
@@ -112,22 +130,70 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _by_uniques(text: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """Apply ``parse`` to the distinct values of ``text`` and broadcast back.
+@dataclass(frozen=True)
+class _Text:
+    """A column as text (see :func:`as_text`), factorised.
 
-    Missing cells stay missing; ``parse`` must return an NA-capable dtype.
+    Row ``i`` holds ``uniques[codes[i]]``, or is missing where ``codes[i]`` is
+    ``-1``. ``uniques`` are distinct, trimmed, non-empty and each used by a
+    row. ``raw_is_text`` says the raw column already equals that text, dtype
+    included (no cell trimmed or emptied), so it can stand for it as is.
     """
-    codes, uniques = pd.factorize(text)
-    parsed = parse(pd.Series(uniques, dtype="str"))
-    taken = pd.api.extensions.take(parsed.array, codes, allow_fill=True)
-    return pd.Series(taken, index=text.index)
+
+    codes: np.ndarray
+    uniques: pd.Series
+    index: pd.Index
+    raw_is_text: bool
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes < 0
+
+    def mask(self, hits: np.ndarray | pd.Series) -> np.ndarray:
+        """A boolean per distinct value, spread to the rows (missing rows: false)."""
+        return np.append(np.asarray(hits, dtype=bool), False)[self.codes]
+
+    def take(self, parsed: pd.Series) -> pd.Series:
+        """Values parsed per distinct value, spread to the rows (missing rows: NA)."""
+        taken = pd.api.extensions.take(parsed.array, self.codes, allow_fill=True)
+        return pd.Series(taken, index=self.index)
+
+    def factorise(self, parsed: pd.Series) -> tuple[np.ndarray, pd.Index]:
+        """``self.take(parsed)`` factorised, from the distinct values alone."""
+        codes, uniques = pd.factorize(parsed)
+        if np.array_equal(codes, np.arange(len(codes))):  # still distinct and none missing
+            return self.codes, pd.Index(uniques)
+        return np.append(codes, -1)[self.codes], pd.Index(uniques)
 
 
-def _mask_by_uniques(text: pd.Series, test: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
-    """Boolean ``test`` of the distinct values of ``text``, broadcast back (missing → False)."""
-    codes, uniques = pd.factorize(text)
-    hits = np.append(test(pd.Series(uniques, dtype="str")), False)
-    return hits[codes]
+def _text(raw: pd.Series) -> _Text:
+    """Factorise ``raw`` and convert only its distinct values to text."""
+    if raw.dtype == object:
+        # Mixed spreadsheet cells are converted one by one: values that
+        # compare equal (1, 1.0 and True) may still print differently.
+        codes, uniques = pd.factorize(as_text(raw))
+        return _Text(codes, pd.Series(uniques, dtype="str"), raw.index, raw_is_text=False)
+    categorical = isinstance(raw.dtype, pd.CategoricalDtype)
+    if categorical:
+        codes = raw.cat.codes.to_numpy()
+        categories = raw.cat.categories
+        # Categories no row uses are left out: every distinct text must occur.
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+        values = pd.Series(categories[used])
+    else:
+        codes, uniques = pd.factorize(raw)
+        used = np.arange(len(uniques))
+        values = pd.Series(uniques)
+    text = as_text(values)
+    # Distinct values may give the same text (" a" and "a") or none (""):
+    # number the distinct texts and map the raw codes onto them in one pass.
+    text_codes, distinct = pd.factorize(text)
+    mapping = np.full((len(categories) if categorical else len(values)) + 1, -1, dtype=np.intp)
+    mapping[used] = text_codes
+    if not np.array_equal(mapping[:-1], np.arange(len(mapping) - 1)):  # else the codes stand as they are
+        codes = mapping[codes]
+    raw_is_text = not categorical and raw.dtype == text.dtype and bool(text.eq(values).all())
+    return _Text(codes, pd.Series(distinct, dtype="str"), raw.index, raw_is_text)
 
 
 def parse_column(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date | None = None) -> Parsed:
@@ -144,11 +210,14 @@ def _missing_check(result: Parsed, missing: np.ndarray, column: Column) -> None:
 
 
 def _parse_id(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
-    text = as_text(raw)
-    missing = text.isna().to_numpy()
-    cpr_mask = _mask_by_uniques(text, looks_like_cpr)
-    result = Parsed(text.where(~cpr_mask).astype("str"))
-    _missing_check(result, missing, column)
+    text = _text(raw)
+    cpr = looks_like_cpr(text.uniques)
+    cpr_mask = text.mask(cpr)
+    # A column that already is trimmed text is kept as it is: no copy of millions of ids.
+    keep_raw = text.raw_is_text and not cpr.any()
+    ids = text.uniques.where(~cpr)
+    result = Parsed(raw if keep_raw else text.take(ids).astype("str"), factorised=text.factorise(ids))
+    _missing_check(result, text.missing, column)
     result.fail(
         cpr_mask,
         Rule.CPR_LIKE_ID,
@@ -161,28 +230,36 @@ def _parse_id(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.dat
 
 
 def _parse_text(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
-    text = as_text(raw)
-    result = Parsed(text.astype(pd.CategoricalDtype(sorted(text.dropna().unique()))))
-    _missing_check(result, text.isna().to_numpy(), column)
+    text = _text(raw)
+    result = Parsed(_categorical(text, text.uniques, pd.CategoricalDtype(sorted(text.uniques))))
+    _missing_check(result, text.missing, column)
     return result
+
+
+def _categorical(text: _Text, labels: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
+    """Rows as categories of ``dtype``: ``labels`` gives the category of each distinct value (NA: none)."""
+    position = np.append(dtype.categories.get_indexer(labels), -1)
+    # The narrowest integer for the codes, so no row-sized int64 array is built first.
+    width = next((t for t in (np.int8, np.int16, np.int32) if len(dtype.categories) <= np.iinfo(t).max), np.int64)
+    position = position.astype(width)
+    return pd.Series(pd.Categorical.from_codes(position[text.codes], dtype=dtype), index=text.index)
 
 
 def _parse_code(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
     vocabulary = column.vocabulary
     assert vocabulary is not None
-    text = as_text(raw)
-    missing = text.isna().to_numpy()
-    codes = _by_uniques(text, lambda u: _lookup(u, vocabulary))
-    unknown = codes.isna().to_numpy() & ~missing
+    text = _text(raw)
+    codes = _lookup(text.uniques, vocabulary)
+    known = codes.notna().to_numpy()
     if vocabulary.open:
-        codes = codes.fillna(text)
-        unknown[:] = False
-        categories = sorted(codes.dropna().unique())
+        codes = codes.fillna(text.uniques)
+        known = np.ones(len(codes), dtype=bool)
+        categories = sorted(codes.unique())
     else:
         categories = list(vocabulary.codes)
-    result = Parsed(codes.astype(pd.CategoricalDtype(categories)))
-    _missing_check(result, missing, column)
-    result.fail(unknown, Rule.UNKNOWN_CODE, f"Use one of: {vocabulary.describe()}.")
+    result = Parsed(_categorical(text, codes, pd.CategoricalDtype(categories)))
+    _missing_check(result, text.missing, column)
+    result.fail(text.mask(~known), Rule.UNKNOWN_CODE, f"Use one of: {vocabulary.describe()}.")
     return result
 
 
@@ -221,13 +298,13 @@ def _numeric(raw: pd.Series, decimal_comma: bool, pattern: re.Pattern[str]) -> t
         values = raw.astype("float64")
         missing = values.isna().to_numpy()
         return values, missing, np.zeros(len(raw), dtype=bool)
-    text = as_text(raw).str.replace("\u2212", "-", regex=False)
-    missing = text.isna().to_numpy()
+    factorised = _text(raw)
+    text = factorised.uniques.str.replace("\u2212", "-", regex=False)
     ok = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
     if decimal_comma:
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     values = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
-    return values, missing, ~ok & ~missing
+    return factorised.take(values), factorised.missing, factorised.mask(~ok)
 
 
 def _range_text(column: Column) -> str:
@@ -257,10 +334,11 @@ def _parse_date(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.d
         missing = values.isna().to_numpy()
         bad = np.zeros(len(raw), dtype=bool)
     else:
-        text = as_text(raw)
-        missing = text.isna().to_numpy()
-        values = _by_uniques(text, _dates_from_text)
-        bad = values.isna().to_numpy() & ~missing
+        text = _text(raw)
+        missing = text.missing
+        dates = _dates_from_text(text.uniques)
+        values = text.take(dates)
+        bad = text.mask(dates.isna())
     result = Parsed(values)
     _missing_check(result, missing, column)
     result.fail(
@@ -283,14 +361,13 @@ def _dates_from_text(uniques: pd.Series) -> pd.Series:
 
 
 def _parse_month(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
-    text = as_text(raw)
-    missing = text.isna().to_numpy()
-    values = _by_uniques(text, _months_from_text)
-    bad = values.isna().to_numpy() & ~missing
-    result = Parsed(values)
-    _missing_check(result, missing, column)
+    text = _text(raw)
+    months = _months_from_text(text.uniques)
+    result = Parsed(text.take(months), factorised=text.factorise(months))
+    _missing_check(result, text.missing, column)
+    bad = text.mask(months.isna())
     result.fail(bad, Rule.NOT_MONTH, f"{column.name} must be a month written YYYY-MM, e.g. 2020-01.")
-    future = (values > pd.Period(today, "M")).fillna(False).to_numpy(dtype=bool)
+    future = text.mask((months > pd.Period(today, "M")).fillna(False))
     result.fail(future, Rule.FUTURE_DATE, f"{column.name} lies in the future; check the month.")
     return result
 
@@ -306,14 +383,12 @@ def _months_from_text(uniques: pd.Series) -> pd.Series:
 
 
 def _parse_school_year(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
-    text = as_text(raw)
-    missing = text.isna().to_numpy()
-    values = _by_uniques(text, _school_years_from_text)
-    bad = values.isna().to_numpy() & ~missing
-    result = Parsed(values)
-    _missing_check(result, missing, column)
+    text = _text(raw)
+    years = _school_years_from_text(text.uniques)
+    result = Parsed(text.take(years), factorised=text.factorise(years))
+    _missing_check(result, text.missing, column)
     result.fail(
-        bad,
+        text.mask(years.isna()),
         Rule.NOT_SCHOOL_YEAR,
         f"{column.name} must be a school year written YYYY/YY, e.g. 2018/19 (1 Aug 2018 – 31 Jul 2019).",
     )
