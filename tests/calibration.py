@@ -85,8 +85,25 @@ def _youth(t: dict[str, pd.DataFrame], fam: pd.DataFrame, end: str) -> pd.Series
     return rates["post"] / rates["pre"] - 1
 
 
+#: Danmarks Statistik, PRIS113 consumer price index (2015 = 100), annual means of the monthly values.
+CPI = {
+    2015: 100.00,
+    2016: 100.25,
+    2017: 101.40,
+    2018: 102.23,
+    2019: 103.00,
+    2020: 103.43,
+    2021: 105.35,
+    2022: 113.46,
+    2023: 117.21,
+}
+
+
 def _cost(t: dict[str, pd.DataFrame], fam: pd.DataFrame, end: str) -> pd.Series:
+    """Mean cost per family and arm over the window, in prices of the year of ``end``."""
     ex = t["expenditure"].assign(month=lambda d: pd.PeriodIndex(d["month"], freq="M"))
+    target = CPI[pd.Period(end, "M").year]
+    ex["amount_dkk"] = ex["amount_dkk"] * target / ex["month"].dt.year.map(CPI)
     ex["m_f"] = ex["family_id"].map(fam["enrolled_on"]).dt.to_period("M")
     window = ex[(ex["month"] >= ex["m_f"]) & (ex["month"] <= pd.Period(end, "M"))]
     per_family = window.groupby("family_id")["amount_dkk"].sum().reindex(fam.index, fill_value=0)

@@ -19,8 +19,11 @@ Calibration is by *allocation*, not by hoping a random draw lands near the
 target: each arm's parents are allotted to end states in the target
 proportions (rounded to whole persons), youths to job/no-job windows likewise,
 and the follow-up absence and post-enrolment social expenditure are scaled
-so the pooled figures meet their targets. Timing is random: how soon a
-parent reaches the end state follows a monthly hazard after enrolment,
+so the pooled figures meet their targets. Expenditure is simulated in the
+prices of the end year and written in nominal prices (Danmarks Statistik's
+consumer price index), so the savings target holds after price conversion.
+
+Timing is random: how soon a parent reaches the end state follows a monthly hazard after enrolment,
 through the intermediate steps the Danish system uses (ressourceforløb or
 jobafklaring, then ledighedsydelse, then fleksjob), and before enrolment the
 status history is a Markov chain over the benefit states. Everything is
@@ -39,6 +42,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .costs.prices import default_price_index
 from .schema import STATUS, TABLES
 
 __all__ = ["ArmTargets", "Scenario", "generate", "write_extracts", "write_sample"]
@@ -704,7 +708,26 @@ def _expenditure(
     social += social_post_int
     del social_post_int
     domains = {"employment": employment, "social": social, "health": health, "education": education}
+    nominal = _to_nominal(t0, n_cols, pd.Period(sc.end, "M").year)
+    for amounts in domains.values():
+        amounts *= nominal[None, :]
     return _expenditure_rows(fam["family_id"].to_numpy(), _month_labels(t0, n_cols), domains, in_range)
+
+
+def _to_nominal(t0: int, n_cols: int, price_year: int) -> np.ndarray:
+    """Per calendar-month column: the factor from ``price_year`` prices to that month's own prices.
+
+    Amounts are simulated (and the savings calibrated) in the prices of the
+    end year, then written in nominal prices as a register would hold them,
+    so an evaluation that converts them back with the consumer price index
+    finds the target. Years outside the shipped index keep the nearest
+    year's level.
+    """
+    index = default_price_index()
+    years = pd.PeriodIndex.from_ordinals(np.arange(t0, t0 + n_cols), freq="M").year.to_numpy()
+    clipped = np.clip(years, index.index.min(), index.index.max())
+    base = index.loc[int(np.clip(price_year, index.index.min(), index.index.max()))]
+    return index.reindex(clipped).to_numpy() / base
 
 
 def _expenditure_rows(
