@@ -1,0 +1,39 @@
+"""Package surface: the public names, a quick CLI, and layering."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import opgang_eval as oe
+
+
+def test_every_public_name_resolves():
+    for name in oe.__all__:
+        assert getattr(oe, name) is not None, name
+    assert set(oe.__all__) == {*oe._WHERE, "__version__"}
+
+
+def test_cli_help_does_not_import_the_data_stack():
+    code = (
+        "import sys\n"
+        "from opgang_eval.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'statsmodels', 'matplotlib') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_cli_help_lists_the_three_commands(capsys):
+    from opgang_eval.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    for command in ("validate", "report", "sample"):
+        assert command in text
