@@ -14,8 +14,8 @@ import filecmp
 from pathlib import Path
 
 import pytest
-from calibration import headline, read
 
+from calibration import headline, read
 from opgang_eval.cli import main
 from opgang_eval.synthetic import Scenario, generate, write_extracts, write_sample
 
@@ -79,7 +79,7 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path):
     write_sample(tmp_path / "s")
     names = sorted(p.name for p in SAMPLE.iterdir())
     assert names == sorted(p.name for p in (tmp_path / "s").iterdir())
-    match, mismatch, errors = filecmp.cmpfiles(SAMPLE, tmp_path / "s", names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(SAMPLE, tmp_path / "s", names, shallow=False)
     assert mismatch == [] and errors == []
 
 
