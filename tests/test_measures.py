@@ -576,7 +576,7 @@ def test_survey_paired_change_and_wilcoxon(tmp_path):
 
 def test_measures_layer_does_not_import_presentation_libraries():
     code = (
-        "import sys, opgang_eval, opgang_eval.evaluate\n"
+        "import sys, opgang_eval, opgang_eval.evaluation\n"
         "print(','.join(m for m in ('matplotlib', 'jinja2', 'typst') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,6 +11,9 @@ import opgang_eval as oe
 
 
 def test_every_public_name_resolves():
+    import opgang_eval.evaluation  # noqa: F401 - importing submodules must not shadow public names
+
+    assert callable(oe.evaluate) and callable(oe.load) and callable(oe.render_report)
     for name in oe.__all__:
         assert getattr(oe, name) is not None, name
     assert set(oe.__all__) == {*oe._WHERE, "__version__"}

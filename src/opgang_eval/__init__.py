@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .config import Config
     from .errors import ConfigError, DataQualityWarning, OpgangError, OpgangWarning, ValidationError
-    from .evaluate import Evaluation, evaluate
+    from .evaluation import Evaluation, evaluate
     from .loading import Extracts, Source, load
     from .presentation import render_report
     from .results import Amount, Effect, RelativeChange, Result, Share, SurveyChange
@@ -33,8 +33,8 @@ _WHERE = {
     "OpgangError": "errors",
     "OpgangWarning": "errors",
     "ValidationError": "errors",
-    "Evaluation": "evaluate",
-    "evaluate": "evaluate",
+    "Evaluation": "evaluation",
+    "evaluate": "evaluation",
     "Extracts": "loading",
     "Source": "loading",
     "load": "loading",

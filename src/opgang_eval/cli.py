@@ -93,7 +93,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     ex = _load(args.dir)
-    from .evaluate import evaluate
+    from .evaluation import evaluate
     from .presentation import render_report
 
     ev = evaluate(ex, config=args.config)

@@ -16,7 +16,7 @@ from typing import Literal, get_args
 
 from ..config import Lang
 from ..errors import ConfigError, Failure, Rule
-from ..evaluate import Evaluation
+from ..evaluation import Evaluation
 
 __all__ = ["Format", "render_report", "report_date"]
 

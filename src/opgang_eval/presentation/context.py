@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import __version__
 from ..config import Lang
-from ..evaluate import Evaluation
+from ..evaluation import Evaluation
 from ..measures.headline import HEADLINE_IDS
 from ..results import Result
 from . import figures
