@@ -45,6 +45,7 @@ class Rule(StrEnum):
     MISSING_COLUMN = "missing_column"
     UNKNOWN_COLUMN = "unknown_column"
     DUPLICATE_COLUMN = "duplicate_column"
+    WRONG_FIELD_COUNT = "wrong_field_count"
     MISSING_VALUE = "missing_value"
     NOT_TEXT = "not_text"
     NOT_INTEGER = "not_integer"

@@ -11,9 +11,11 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Failure, Rule
@@ -33,6 +35,11 @@ FORMATS = {
 
 _CONFIG_FILE = "evaluation.toml"
 _SEP_HINT = re.compile(r"^sep=(.)\s*$")
+_BOM = b"\xef\xbb\xbf"
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+_FIRST_LINE_END = re.compile(rb"(\r\n|\r|\n)")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_NO_LINES = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,14 @@ class RawTable:
     """A table as read, before validation.
 
     ``first_row`` is the row number an analyst sees for the first record
-    (2 below a header line in CSV and Excel, 1 in record-based formats).
-    ``decimal_comma`` marks the Danish CSV dialect.
+    (2 below a header line in CSV and Excel, 1 in record-based formats), and
+    record ``i`` is row ``first_row + i`` unless ``line_numbers`` gives each
+    record's row itself: in a CSV file where a quoted value holds a line
+    break, or where records were set aside, rows and lines part ways.
+    ``decimal_comma`` marks the Danish CSV dialect. ``long_records`` are the
+    CSV records with more fields than the header, left out of ``frame``: the
+    line each starts on and its number of fields; ``separator`` is the CSV
+    field separator.
     """
 
     source: Source
@@ -60,6 +73,9 @@ class RawTable:
     original_columns: tuple[str, ...]
     first_row: int
     decimal_comma: bool
+    line_numbers: np.ndarray | None = None
+    long_records: tuple[np.ndarray, np.ndarray] = (_NO_LINES, _NO_LINES)
+    separator: str | None = None
 
 
 def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]:
@@ -137,12 +153,16 @@ def read_table(name: str, path: Path) -> RawTable | Failure:
         )
     decimal_comma = False
     first_row = 1
+    line_numbers = None
+    long_records = (_NO_LINES, _NO_LINES)
+    separator = None
     try:
         if fmt == "csv":
             result = _read_csv(name, path, data)
             if isinstance(result, Failure):
                 return result
-            frame, decimal_comma, first_row = result
+            frame, separator, first_row, line_numbers, long_records = result
+            decimal_comma = separator == ";"
         elif fmt == "parquet":
             frame = pd.read_parquet(io.BytesIO(data))
         elif fmt == "xlsx":
@@ -154,19 +174,21 @@ def read_table(name: str, path: Path) -> RawTable | Failure:
             frame = pd.read_sas(io.BytesIO(data), format="sas7bdat", encoding="infer")
     except Exception as exc:  # noqa: BLE001 - any reader error means an unreadable file
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return _unreadable(name, path, f"The {fmt} file cannot be read ({message[:200]}).")
+        return _unreadable(name, path, f"The {fmt} file cannot be read ({message[:200]}).", getattr(exc, "line", None))
     original = tuple(str(c) for c in frame.columns)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     source = Source(name, path, fmt, digest, len(frame))
-    return RawTable(source, frame.reset_index(drop=True), original, first_row, decimal_comma)
+    return RawTable(
+        source, frame.reset_index(drop=True), original, first_row, decimal_comma, line_numbers, long_records, separator
+    )
 
 
-def _unreadable(name: str, path: Path, why: str) -> Failure:
+def _unreadable(name: str, path: Path, why: str, line: int | None = None) -> Failure:
     return Failure(
         name,
         path.name,
         "",
-        None,
+        line,
         "",
         "",
         Rule.UNREADABLE_FILE,
@@ -174,15 +196,23 @@ def _unreadable(name: str, path: Path, why: str) -> Failure:
     )
 
 
-def _read_csv(name: str, path: Path, data: bytes) -> tuple[pd.DataFrame, bool, int] | Failure:
+def _read_csv(
+    name: str, path: Path, data: bytes
+) -> tuple[pd.DataFrame, str, int, np.ndarray | None, tuple[np.ndarray, np.ndarray]] | Failure:
     """Read CSV as text; detect the Danish dialect (``;`` and decimal comma).
 
     A first line ``sep=;`` (which Excel writes and reads) sets the separator.
     Otherwise the header decides: more semicolons than commas means the
     Danish dialect.
+
+    Returns the frame (columns named as in the header, duplicates kept so
+    validation reports them), the separator, the line of the first record, the
+    line of every record where lines and records part ways (else ``None``)
+    and the records with more fields than the header, which are left out.
+    A record with fewer fields is kept; its missing fields are empty.
     """
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return Failure(
@@ -196,52 +226,192 @@ def _read_csv(name: str, path: Path, data: bytes) -> tuple[pd.DataFrame, bool, i
             "The file is not UTF-8 (Danish letters such as æ, ø, å would be garbled). "
             "Save it as 'CSV UTF-8' and load it again.",
         )
-    lines = text.splitlines()
-    first_row = 2
-    match = _SEP_HINT.match(lines[0]) if lines else None
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    first_line, _, rest = _split_first_line(body)
+    offset = 0  # lines before the header
+    match = _SEP_HINT.match(first_line)
     if match:
         sep = match.group(1)
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-        first_row = 3
-        header = text.splitlines()[0] if text.strip() else ""
+        body = rest
+        offset = 1
+        header = _split_first_line(body)[0]
     else:
-        header = lines[0]
+        header = first_line
         sep = ";" if header.count(";") > header.count(",") else ","
     if not header.strip():
         raise ValueError("the header row is empty")
-    names = next(csv.reader([header], delimiter=sep))
-    seen: dict[str, str] = {}
-    duplicated = []
-    for raw in names:
-        norm = raw.strip().lower()
-        if norm in seen:
-            duplicated.append(raw)
-        seen[norm] = raw
-    if duplicated:
-        return Failure(
-            name,
-            path.name,
-            duplicated[0].strip(),
-            1,
-            "",
-            ", ".join(duplicated),
-            Rule.DUPLICATE_COLUMN,
-            "A column appears twice (names are matched ignoring case); keep one.",
+    # Trailing blank lines are not records; every record ends with a line break.
+    body = body.rstrip() + b"\n"
+    try:
+        table = _csv_records_fast(body, sep) if len(sep.encode("utf-8")) == 1 else None
+    except _UnclosedQuote as exc:
+        raise _UnclosedQuote(exc.line + offset) from None
+    if table is None:
+        table = _csv_records_python(body, sep)
+    names, frame, starts, fields = table
+    # ``starts`` and ``fields`` cover the header too; rows are lines of the file.
+    starts = starts[1:] + offset
+    fields = fields[1:]
+    long = fields > len(names)
+    if long.any():
+        frame = frame.loc[~long].reset_index(drop=True)
+        long_records = (starts[long], fields[long])
+        starts = starts[~long]
+    else:
+        long_records = (_NO_LINES, _NO_LINES)
+    first_row = offset + 2
+    plain = len(starts) == 0 or (starts[0] == first_row and starts[-1] == first_row + len(starts) - 1)
+    line_numbers = None if plain else starts
+    frame.columns = names
+    return frame, sep, first_row, line_numbers, long_records
+
+
+def _split_first_line(body: bytes) -> tuple[str, bytes, bytes]:
+    """The first line as text (without its end), the line end and the bytes after it."""
+    parts = _FIRST_LINE_END.split(body, maxsplit=1)
+    if len(parts) == 1:
+        return body.decode("utf-8"), b"", b""
+    return parts[0].decode("utf-8"), parts[1], parts[2]
+
+
+def _header_names(fields: list[str]) -> list[str]:
+    """Column names from the header's fields; an empty one is named by its position, as pandas does."""
+    return [f if f.strip() else f"Unnamed: {i}" for i, f in enumerate(fields)]
+
+
+class _UnclosedQuote(ValueError):
+    """A quoted CSV value runs to the end of the file."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f'a quoted value starting on line {line} is never closed: a closing " is missing')
+        self.line = line
+
+
+def _csv_records_fast(body: bytes, sep: str) -> tuple[list[str], pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """Read ``body`` with pandas and locate its records with a vectorised scan of the bytes.
+
+    Returns the header names, the data records (every field as text, at
+    least as many columns as names; a short record padded with empty text),
+    and for each record, header first, the line it starts on (from 1, within
+    ``body``) and its number of fields. ``None`` when the scan cannot vouch
+    for pandas' reading: quotes other than around whole fields (RFC 4180).
+
+    A separator or line break is inside a quoted field when an odd number of
+    quote characters precede it (``""`` in a quoted field keeps the count
+    even); the scan checks that every quote sits where that holds. Line
+    breaks are LF, CRLF and a lone CR, as pandas reads them.
+    UTF-8 never uses the bytes of ``"``, ``,``, ``;``, CR or LF inside a
+    multi-byte character, so bytes stand for characters here.
+    """
+    buf = np.frombuffer(body, dtype=np.uint8)
+    code = ord(sep)
+    # Positions of the few bytes that matter, never a mask per byte kept around:
+    # memory stays proportional to the separators, not to the file.
+    breaks = np.flatnonzero(buf == 10)
+    if b"\r" in body:
+        cr = np.flatnonzero(buf == 13)  # never the last byte, which is LF
+        lone = cr[buf[cr + 1] != 10]  # a lone CR ends a line too
+        if len(lone):
+            breaks = np.sort(np.concatenate((breaks, lone)))
+    separators = np.flatnonzero(buf == code)
+    ends = breaks
+    if b'"' in body:
+        quotes = np.flatnonzero(buf == 34)
+        # Quotes alternate: the 1st, 3rd, … open a quoted stretch and the 2nd, 4th, … close it
+        # (a doubled quote inside a quoted field closes and at once reopens it).
+        opening, closing = quotes[0::2], quotes[1::2]
+        boundary = np.array([code, 10, 13, 34], dtype=np.uint8)
+        # A quote opens only at the start of a field and closes only at its end (or doubles).
+        if not (np.isin(buf[np.maximum(opening - 1, 0)], boundary) | (opening == 0)).all():
+            return None
+        if not np.isin(buf[closing + 1], boundary).all():  # the body ends with LF, never with a quote
+            return None
+        if len(quotes) % 2:
+            raise _UnclosedQuote(int(np.searchsorted(breaks, opening[-1])) + 1)
+        # A byte is inside quotes when an odd number of quotes precede it.
+        ends = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+        separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
+    fields = np.bincount(np.searchsorted(ends, separators), minlength=len(ends)) + 1
+    if len(ends) < len(breaks):
+        # The line a record ends on is one more than the number of line breaks before its end.
+        end_lines = np.searchsorted(breaks, ends)
+        starts = np.concatenate(([1], end_lines[:-1] + 2)).astype(np.int64)
+    else:
+        starts = np.arange(1, len(ends) + 1, dtype=np.int64)
+    header = next(csv.reader(_split_lines(body[: ends[0] + 1].decode("utf-8")), delimiter=sep), [])
+    names = _header_names(header)
+    frame = _pandas_records(body, sep, len(names), int(max(len(names), fields.max())), len(ends) - 1)
+    return None if frame is None else (names, frame, starts, fields)
+
+
+def _pandas_records(body: bytes, sep: str, columns: int, width: int, records: int) -> pd.DataFrame | None:
+    """The data records of ``body`` as text with pandas' C parser: the first ``columns`` fields.
+
+    ``width`` is the most fields of any record. ``None`` when pandas does not
+    find the ``records`` records it should.
+    """
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(body),
+            sep=sep,
+            header=0,
+            names=range(width),
+            usecols=range(columns),
+            index_col=False,
+            encoding="utf-8",
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
         )
-    frame = pd.read_csv(
-        io.StringIO(text.rstrip() + "\n"),
-        sep=sep,
-        dtype="str",
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-    )
-    return frame, sep == ";", first_row
+    except (pd.errors.ParserError, ValueError):
+        return None
+    return frame if len(frame) == records else None
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines with their ends, broken at LF, CRLF and a lone CR (as pandas reads CSV)."""
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
+def _csv_records_python(body: bytes, sep: str) -> tuple[list[str], pd.DataFrame, np.ndarray, np.ndarray]:
+    """The same as :func:`_csv_records_fast`, with records located by :mod:`csv`.
+
+    The fallback for files with quotes inside a field (``5" screen``), which
+    the vectorised scan cannot vouch for. :mod:`csv` reads quotes as pandas'
+    C parser does (special only at the start of a field), so pandas still
+    reads the values when it finds the same number of records; else the
+    records :mod:`csv` found are used as they are.
+    """
+    text = body.decode("utf-8")
+    lone_cr = _LONE_CR.search(body) is not None
+
+    def lines() -> Iterable[str]:
+        return _split_lines(text) if lone_cr else io.StringIO(text)
+
+    reader = csv.reader(lines(), delimiter=sep)
+    header = next(reader, [])
+    starts, fields, line = [1], [max(len(header), 1)], reader.line_num
+    for record in reader:
+        starts.append(line + 1)
+        fields.append(max(len(record), 1))  # a blank line is one empty field, as pandas reads it
+        line = reader.line_num
+    names = _header_names(header)
+    frame = _pandas_records(body, sep, len(names), max(len(names), max(fields)), len(starts) - 1)
+    if frame is None:
+        width = len(names)
+        rows = [
+            r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in csv.reader(lines(), delimiter=sep)
+        ]
+        frame = pd.DataFrame(rows[1:], columns=range(width), dtype="str") if len(rows) > 1 else None
+        frame = pd.DataFrame(columns=range(width)) if frame is None else frame
+    return names, frame.astype("str"), np.array(starts, dtype=np.int64), np.array(fields, dtype=np.int64)
 
 
 def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
     """First sheet, or the sheet named after the table when there is one."""
-    book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    sheets = {s.strip().lower(): s for s in book.sheet_names}
-    sheet = sheets.get(name, book.sheet_names[0])
-    return book.parse(sheet)
+    with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
+        sheets = {s.strip().lower(): s for s in book.sheet_names}
+        sheet = sheets.get(name, book.sheet_names[0])
+        return pd.read_excel(book, sheet_name=sheet)

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..config import Config
 from ..errors import FAILURE_COLUMNS, MAX_EXAMPLES, Failure, Rule, failure_frame
-from ..loading.readers import RawTable
 from ..schema import TABLES, Table
-from .parse import parse_column
+from .parse import WITHHELD, looks_like_cpr, parse_column
+
+if TYPE_CHECKING:  # readers import this module's package; only annotations need RawTable
+    from ..loading.readers import RawTable
 
 __all__ = ["Collector", "validate_tables"]
 
@@ -59,18 +62,41 @@ class Collector:
         positions = np.flatnonzero(mask)[:MAX_EXAMPLES]
         frame = raw.frame
         if values is None:
-            values = frame[column] if column in frame.columns else None
+            values = _single_column(frame, column)
         shown = (
             values.iloc[positions].astype("str").fillna("").to_numpy()
             if values is not None
             else np.full(len(positions), "")
         )
         key_column = key_column or next((c for c in _KEY_COLUMNS if c in frame.columns), None)
-        if key_column is not None and key_column != column:
-            keys = frame[key_column].iloc[positions].astype("str").fillna("")
-            keys = (key_column + "=" + keys).to_numpy()
+        key_values = _single_column(frame, key_column) if key_column is not None and key_column != column else None
+        if key_values is not None:
+            keys = key_column + "=" + _withhold_cpr(key_values.iloc[positions].astype("str").fillna("").to_numpy())
         else:
             keys = np.full(len(positions), "")
+        rows = raw.line_numbers[positions] if raw.line_numbers is not None else positions + raw.first_row
+        self.add_rows(raw, column, rows, rule, hint, _withhold_cpr(shown), keys, n)
+
+    def add_rows(
+        self,
+        raw: RawTable,
+        column: str,
+        rows: np.ndarray,
+        rule: Rule,
+        hint: str,
+        values: np.ndarray,
+        keys: np.ndarray | None = None,
+        n: int | None = None,
+    ) -> None:
+        """Record failures at the given rows of ``raw`` (the first ``MAX_EXAMPLES`` kept).
+
+        ``n`` is the exact count when ``rows`` holds only the kept examples.
+        """
+        n = len(rows) if n is None else n
+        if n == 0:
+            return
+        rows, values = rows[:MAX_EXAMPLES], values[:MAX_EXAMPLES]
+        keys = np.full(len(rows), "") if keys is None else keys[:MAX_EXAMPLES]
         name = raw.source.table
         file = raw.source.path.name
         self._frames.append(
@@ -79,9 +105,9 @@ class Collector:
                     "table": name,
                     "file": file,
                     "column": column,
-                    "row": pd.array(positions + raw.first_row, dtype="Int64"),
+                    "row": pd.array(rows, dtype="Int64"),
                     "key": keys,
-                    "value": shown,
+                    "value": values,
                     "rule": str(rule),
                     "hint": hint,
                 },
@@ -97,6 +123,32 @@ class Collector:
 
     def counts(self) -> pd.DataFrame:
         return pd.DataFrame(self._counts, columns=["table", "file", "column", "rule", "hint", "n"])
+
+
+def _single_column(frame: pd.DataFrame, column: str | None) -> pd.Series | None:
+    """``frame[column]``, or ``None`` where the column is absent or given twice."""
+    if column is None or column not in frame.columns:
+        return None
+    values = frame[column]
+    return values if isinstance(values, pd.Series) else None
+
+
+def _withhold_cpr(texts: np.ndarray) -> np.ndarray:
+    """Texts with any that look like a CPR number replaced by the withheld marker.
+
+    A CPR-like id is refused by its own failure, but other failures on the
+    same row name the row by that id (``person_id=…``) and a CPR number may
+    sit in another column; no failure may repeat it. Only the kept examples
+    pass through here, so the check is cheap.
+    """
+    if len(texts) == 0:
+        return texts
+    hidden = looks_like_cpr(pd.Series(texts, dtype="str"))
+    if not hidden.any():
+        return texts
+    out = texts.astype(object)
+    out[hidden] = WITHHELD
+    return out
 
 
 def validate_tables(
@@ -186,6 +238,16 @@ def _check_table(
     """Columns present and known, every cell parsed, the key unique."""
     frame = raw.frame
     file = raw.source.path.name
+    lines, fields = raw.long_records
+    errors.add_rows(
+        raw,
+        "",
+        lines,
+        Rule.WRONG_FIELD_COUNT,
+        _field_count_hint(raw),
+        np.array([f"{n} fields" for n in fields[:MAX_EXAMPLES]], dtype=object),
+        n=len(lines),
+    )
     columns = list(frame.columns)
     dupes = sorted({c for c in columns if columns.count(c) > 1})
     for col in dupes:
@@ -237,7 +299,7 @@ def _check_table(
                     )
                 ]
             )
-    if len(frame) == 0:
+    if len(frame) == 0 and len(lines) == 0:  # rows that could not be read are reported above
         if table.required and not table.may_be_empty:
             errors.add_records(
                 [Failure(table.name, file, "", None, "", "", Rule.EMPTY_TABLE, "The table has a header but no rows.")]
@@ -285,6 +347,22 @@ def _check_table(
             values=_joined(typed, table.key) if dup.any() else None,
         )
     return typed
+
+
+def _field_count_hint(raw: RawTable) -> str:
+    """What to do about CSV rows with more fields than the header."""
+    sep = raw.separator or ","
+    shown = {",": "comma", ";": "semicolon", "\t": "tab"}.get(sep, repr(sep))
+    decimal = (
+        "; a decimal comma splits a number in two, so write 12.5 or save the file with ';' between fields"
+        if sep == ","
+        else ""
+    )
+    return (
+        f"The row has more fields than the header's {len(raw.original_columns)} columns, so its values cannot be "
+        f"matched to columns and it was not read. A value that contains the separator ({shown}) must be quoted, "
+        f'e.g. "Århus{sep} Ø"{decimal}. Fix the row and load the file again.'
+    )
 
 
 def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:

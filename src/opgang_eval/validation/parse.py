@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,19 +29,28 @@ import pandas as pd
 from ..errors import Rule
 from ..schema import Column, Vocabulary, normalise_label
 
-__all__ = ["Parsed", "looks_like_cpr", "parse_column"]
+__all__ = ["WITHHELD", "Parsed", "looks_like_cpr", "parse_column"]
 
-_ISO_DATE = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?"
-_DK_DATE = r"(?P<d2>\d{1,2})[-.](?P<m2>\d{1,2})[-.](?P<y2>\d{4})"
-_DATE = re.compile(rf"^(?:{_ISO_DATE}|{_DK_DATE})$")
-_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])(?:-01(?:[ T]00:00(?::00(?:\.0+)?)?)?)?$")
-_SCHOOL_YEAR = re.compile(r"^(?P<y>\d{4})/(?P<z>\d{2}|\d{4})$")
-_INT = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
-_POINT_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_COMMA_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
-_CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?\d{4}$")
+# Digits are ASCII only. ``\d`` in Python's ``re`` also matches Arabic-Indic
+# and full-width digits, which ``pd.to_numeric`` then rejects (and pyarrow's
+# regex engine treats ``\d`` differently again): such a value would crash the
+# parser or become a silent blank. ``[0-9]`` means the same to every engine,
+# and ``re.ASCII`` keeps any later ``\d``, ``\w`` or ``\s`` ASCII too.
+_ISO_DATE = r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+_DK_DATE = r"(?P<d2>[0-9]{1,2})[-.](?P<m2>[0-9]{1,2})[-.](?P<y2>[0-9]{4})"
+_DATE = re.compile(rf"^(?:{_ISO_DATE}|{_DK_DATE})$", re.ASCII)
+_MONTH = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>0[1-9]|1[0-2])(?:-01(?:[ T]00:00(?::00(?:\.0+)?)?)?)?$", re.ASCII)
+_SCHOOL_YEAR = re.compile(r"^(?P<y>[0-9]{4})/(?P<z>[0-9]{2}|[0-9]{4})$", re.ASCII)
+_INT = re.compile(r"^[+-]?[0-9]+(?:[.,]0+)?$", re.ASCII)
+_POINT_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", re.ASCII)
+_COMMA_NUMBER = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$", re.ASCII)
+_CPR = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?[0-9]{4}$", re.ASCII)
 
-_WITHHELD = "<withheld: looks like a CPR number>"
+#: Integers beyond this are not exact in float64 (and overflow int64 further on).
+_EXACT_INT = 2.0**53
+
+#: Shown instead of a value (or key) that looks like a CPR number.
+WITHHELD = "<withheld: looks like a CPR number>"
 
 
 @dataclass
@@ -76,7 +86,12 @@ def looks_like_cpr(values: pd.Series) -> np.ndarray:
     out = np.zeros(len(values), dtype=bool)
     if not candidate.any():
         return out
-    parts = text[candidate].str.extract(_CPR)
+    text = text[candidate]
+    # A CPR number written with other digits (full-width, Arabic-Indic) is still one.
+    foreign = ~text.str.isascii().fillna(True)
+    if foreign.any():
+        text = text.where(~foreign, text[foreign].map(_ascii_digits).astype("str"))
+    parts = text.str.extract(_CPR)
     day = pd.to_numeric(parts[0], errors="coerce")
     month = pd.to_numeric(parts[1], errors="coerce")
     year = pd.to_numeric(parts[2], errors="coerce")
@@ -90,6 +105,11 @@ def looks_like_cpr(values: pd.Series) -> np.ndarray:
     ok = month.between(1, 12) & day.between(1, 31) & (day <= days_in_month)
     out[candidate] = ok.fillna(False).to_numpy(dtype=bool)
     return out
+
+
+def _ascii_digits(value: str) -> str:
+    """``value`` with every decimal digit (of any script) written as an ASCII digit."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
 
 
 def as_text(raw: pd.Series) -> pd.Series:
@@ -225,7 +245,7 @@ def _parse_id(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.dat
         "project key (e.g. P0001) before loading.",
     )
     if cpr_mask.any():
-        result.shown = pd.Series(np.where(cpr_mask, _WITHHELD, None), index=raw.index, dtype=object)
+        result.shown = pd.Series(np.where(cpr_mask, WITHHELD, None), index=raw.index, dtype=object)
     return result
 
 
@@ -272,10 +292,16 @@ def _parse_int(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.da
     fractional = (values.notna() & (values != np.round(values))).to_numpy()
     bad |= fractional
     values = values.where(~bad)
-    result = Parsed(values.astype("Int64") if values.isna().any() else values.astype("int64"))
+    # Too large to be a whole number exactly (or infinite): out of range where the
+    # column has one (every contract integer does), else not an integer.
+    huge = (values.abs() > _EXACT_INT).to_numpy(dtype=bool, na_value=False)
+    if column.low is None and column.high is None:
+        bad |= huge
+    typed = values.where(~huge)
+    result = Parsed(typed.astype("Int64") if typed.isna().any() else typed.astype("int64"))
     _missing_check(result, missing, column)
     result.fail(bad, Rule.NOT_INTEGER, f"{column.name} must be a whole number{_range_text(column)}.")
-    _range_check(result, values, column)
+    _range_check(result, values.where(~bad), column)
     return result
 
 
@@ -304,6 +330,8 @@ def _numeric(raw: pd.Series, decimal_comma: bool, pattern: re.Pattern[str]) -> t
     if decimal_comma:
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     values = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
+    # A value the pattern accepts but the conversion does not is invalid, never a silent blank.
+    ok = ok & values.notna().to_numpy()
     return factorised.take(values), factorised.missing, factorised.mask(~ok)
 
 
@@ -356,7 +384,7 @@ def _dates_from_text(uniques: pd.Series) -> pd.Series:
     year = parts["y"].fillna(parts["y2"])
     month = parts["m"].fillna(parts["m2"])
     day = parts["d"].fillna(parts["d2"])
-    frame = pd.DataFrame({"year": year, "month": month, "day": day}).apply(pd.to_numeric)
+    frame = pd.DataFrame({"year": year, "month": month, "day": day}).apply(pd.to_numeric, errors="coerce")
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[s]")
 
 
@@ -374,12 +402,12 @@ def _parse_month(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.
 
 def _months_from_text(uniques: pd.Series) -> pd.Series:
     parts = uniques.str.extract(_MONTH)
-    ok = parts["y"].notna()
-    ordinal = np.where(
-        ok, (pd.to_numeric(parts["y"]).fillna(1970) - 1970) * 12 + pd.to_numeric(parts["m"]).fillna(1) - 1, 0
-    )
+    year = pd.to_numeric(parts["y"], errors="coerce")
+    month = pd.to_numeric(parts["m"], errors="coerce")
+    ok = (year.notna() & month.notna()).to_numpy()
+    ordinal = np.where(ok, (year.fillna(1970) - 1970) * 12 + month.fillna(1) - 1, 0)
     months = pd.Series(pd.PeriodIndex.from_ordinals(ordinal.astype("int64"), freq="M"))
-    return months.where(ok.to_numpy())
+    return months.where(ok)
 
 
 def _parse_school_year(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
@@ -397,8 +425,8 @@ def _parse_school_year(raw: pd.Series, column: Column, decimal_comma: bool, toda
 
 def _school_years_from_text(uniques: pd.Series) -> pd.Series:
     parts = uniques.str.extract(_SCHOOL_YEAR)
-    start = pd.to_numeric(parts["y"])
-    second = pd.to_numeric(parts["z"])
+    start = pd.to_numeric(parts["y"], errors="coerce")
+    second = pd.to_numeric(parts["z"], errors="coerce")
     short = parts["z"].str.len() == 2
     ok = (short & (second == (start + 1) % 100)) | (~short & (second == start + 1))
     ok = ok.fillna(False)
