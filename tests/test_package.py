@@ -40,3 +40,13 @@ def test_cli_help_lists_the_three_commands(capsys):
     text = capsys.readouterr().out
     for command in ("validate", "report", "sample"):
         assert command in text
+
+
+def test_a_result_survives_its_summary():
+    # A share of 3 out of 4 (Wilson bounds by hand are not needed: the round trip must keep every field).
+    share = oe.Share("m", "intervention", 0.75, 0.3, 0.95, 4, 3, "Wilson", parts={"numerator": 3, "denominator": 4})
+    back = oe.Result.from_summary(share.summary())
+    assert back == share and type(back) is oe.Share
+    missing = oe.Effect.unavailable("m", "effect", "no control arm", scale="percentage_points")
+    again = oe.Result.from_summary(missing.summary())
+    assert type(again) is oe.Effect and again.reason == "no control arm" and again.scale == "percentage_points"

@@ -92,6 +92,38 @@ class Result:
         nan = float("nan")
         return cls(measure, arm, nan, nan, nan, n, n_families, method, reason=reason, **extra)  # type: ignore[arg-type]
 
+    @classmethod
+    def from_summary(cls, row: Mapping[str, object]) -> Result:
+        """Rebuild a result from its :meth:`summary` (e.g. a row of a tidy table).
+
+        Every key outside the common columns and the kind's own fields is a
+        part; missing parts (NaN in a stacked table) are dropped.
+        """
+        kinds = {k.kind: k for k in (Share, RelativeChange, Amount, Effect, SurveyChange)}
+        kind = kinds.get(str(row["kind"]), cls)
+        own = {f.name for f in fields(kind)} - set(RESULT_COLUMNS) - {"parts"}
+        extra = {name: row[name] for name in own if name in row}
+        parts = {
+            str(k): float(v)  # type: ignore[arg-type]
+            for k, v in row.items()
+            if k not in RESULT_COLUMNS and k not in own and isinstance(v, int | float) and math.isfinite(v)
+        }
+        reason = row.get("reason")
+        return kind(
+            str(row["measure"]),
+            str(row["arm"]),
+            float(row["estimate"]),  # type: ignore[arg-type]
+            float(row["ci_low"]),  # type: ignore[arg-type]
+            float(row["ci_high"]),  # type: ignore[arg-type]
+            int(row["n"]),  # type: ignore[call-overload]
+            int(row["n_families"]),  # type: ignore[call-overload]
+            str(row["method"]),
+            float(row["level"]),  # type: ignore[arg-type]
+            parts=parts,
+            reason=reason if isinstance(reason, str) else None,
+            **extra,
+        )
+
     @property
     def available(self) -> bool:
         return self.reason is None

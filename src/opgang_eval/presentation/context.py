@@ -1051,44 +1051,8 @@ def _config_text(value: Any, f: Formatter) -> str:
 
 
 def _result_from_row(row: pd.Series) -> Result:
-    """Rebuild a light result from a by-site summary row (values only, no recomputation)."""
-    from ..results import RelativeChange, Share
-
-    cls = Share if row["kind"] == "share" else RelativeChange
-    part_names = [
-        c
-        for c in row.index
-        if c
-        not in (
-            "site",
-            "measure",
-            "kind",
-            "arm",
-            "estimate",
-            "ci_low",
-            "ci_high",
-            "level",
-            "n",
-            "n_families",
-            "unit",
-            "method",
-            "reason",
-        )
-    ]
-    parts = {c: float(row[c]) for c in part_names if pd.notna(row[c])}
-    reason = row["reason"] if isinstance(row["reason"], str) else None
-    return cls(
-        row["measure"],
-        row["arm"],
-        float(row["estimate"]),
-        float(row["ci_low"]),
-        float(row["ci_high"]),
-        int(row["n"]),
-        int(row["n_families"]),
-        str(row["method"]),
-        parts=parts,
-        reason=reason,
-    )
+    """The result behind a by-site summary row (values only, no recomputation)."""
+    return Result.from_summary(row.drop(labels=["site"]))
 
 
 def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | None = None) -> Context:
