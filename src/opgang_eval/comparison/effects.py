@@ -35,13 +35,17 @@ SE_CONVENTION = (
 )
 
 
-def _strata_dummies(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+def _strata_dummies(strata: pd.Series) -> tuple[np.ndarray, str]:
     """Stratum fixed effects when every row has a stratum and there are several."""
-    strata = frame["stratum"]
     if strata.isna().any() or strata.nunique() < 2:
-        return np.empty((len(frame), 0)), ""
+        return np.empty((len(strata), 0)), ""
     dummies = pd.get_dummies(strata.astype("str"), drop_first=True, dtype=float).to_numpy()
     return dummies, f", with {strata.nunique()} stratum fixed effects"
+
+
+def _family_strata(fr: Frames, fc: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The stratum of each family code in ``fc``."""
+    return fr.codes.families["stratum"].array.take(fc)
 
 
 def _effect(
@@ -104,29 +108,29 @@ def share_effects(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]
     if any(v is not None for v in missing.values()):
         return {m: v for m, v in missing.items() if v is not None}
     parents = fr.parents[fr.parents["arm"].isin(["intervention", "control"])]
-    status = fr.status_at_end().reindex(parents["person_id"].to_numpy())
-    has = status.notna().to_numpy()
-    codes = status.astype("str").to_numpy()
-    work = np.isin(codes, config.work_or_education)
+    status = fr.status_at_end()[parents["pc"].to_numpy()]
+    has = status >= 0
+    work = fr.status_in(status, config.work_or_education)
     outcomes = {
         "parents_in_work_or_education": (work, has),
-        "flexjob_share_of_work_or_education": (codes == "flexjob", has & work),
-        "early_retirement_share": (codes == "early_retirement", has),
+        "flexjob_share_of_work_or_education": (fr.status_in(status, ["flexjob"]), has & work),
+        "early_retirement_share": (fr.status_in(status, ["early_retirement"]), has),
     }
+    intervention = (parents["arm"] == "intervention").to_numpy(dtype=float)
+    families = parents["fc"].to_numpy()
     out: dict[str, Result] = {}
     for measure, (y, keep) in outcomes.items():
-        data = parents[keep]
-        treat = (data["arm"] == "intervention").to_numpy(dtype=float)
-        strata, fe = _strata_dummies(data)
+        strata, fe = _strata_dummies(parents["stratum"][keep])
         method = f"linear probability model of the status in {fr.end} on arm{fe}; {SE_CONVENTION}"
+        n = int(keep.sum())
         out[measure] = _effect(
             measure,
             y[keep].astype(float),
-            [np.ones(len(data)), treat, strata],
+            [np.ones(n), intervention[keep], strata],
             1,
-            data["family_id"].to_numpy(),
+            families[keep],
             None,
-            len(data),
+            n,
             method,
             "percentage_points",
             {**_relative(arms, measure), "strata": float(strata.shape[1] + 1 if strata.shape[1] else 0)},
@@ -154,7 +158,7 @@ def _did(
 ) -> Result:
     treat = (rows["arm"] == "intervention").to_numpy(dtype=float)
     post = (rows["period"] == "post").to_numpy(dtype=float)
-    strata, fe = _strata_dummies(rows)
+    strata, fe = _strata_dummies(rows["stratum"])
     parts = _relative(arms, measure)
     parts["strata"] = float(strata.shape[1] + 1 if strata.shape[1] else 0)
     itv, ctl = arms["intervention"][measure], arms["control"][measure]
@@ -166,7 +170,7 @@ def _did(
         y,
         [np.ones(len(rows)), treat, post, treat * post, strata],
         3,
-        rows["family_id"].to_numpy(),
+        rows["fc"].to_numpy(),
         weights,
         n,
         method + fe + f"; {SE_CONVENTION}",
@@ -199,7 +203,7 @@ def absence_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]
             frames.append(
                 pd.DataFrame(
                     {
-                        "family_id": periods["family_id"].to_numpy(),
+                        "fc": periods["fc"].to_numpy(),
                         "arm": arm,
                         "period": period,
                         "days": periods[f"days_absent_{period}"].to_numpy(),
@@ -208,7 +212,7 @@ def absence_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]
                 )
             )
     rows = pd.concat(frames, ignore_index=True)
-    rows["stratum"] = rows["family_id"].map(fr.families.set_index("family_id")["stratum"])
+    rows["stratum"] = _family_strata(fr, rows["fc"].to_numpy())
     method = (
         "difference-in-differences of pooled absence rates: weighted least squares of each child's rate on arm, "
         "period and arm × period, weighted by school days"
@@ -240,9 +244,9 @@ def youth_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]])
             return Effect.unavailable(measure, "effect", f"the {arm} arm has no youths", scale="rate_difference")
         frames.append(win.assign(arm=arm))
     rows = pd.concat(frames, ignore_index=True)
-    rows["stratum"] = rows["family_id"].map(fr.families.set_index("family_id")["stratum"])
+    rows["stratum"] = _family_strata(fr, rows["fc"].to_numpy())
     method = (
         "difference-in-differences of youth job rates: linear probability model of job (yes/no) per youth and "
         "window on arm, period and arm × period"
     )
-    return _did(measure, rows, rows["job"].to_numpy(dtype=float), None, int(rows["person_id"].nunique()), method, arms)
+    return _did(measure, rows, rows["job"].to_numpy(dtype=float), None, int(rows["pc"].nunique()), method, arms)

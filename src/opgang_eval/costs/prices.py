@@ -53,6 +53,9 @@ def price_index(config: Config) -> pd.Series:
 def price_factors(years: np.ndarray, target: int, config: Config, what: str) -> np.ndarray:
     """Multipliers that turn amounts in prices of ``years`` into ``target`` prices.
 
+    ``years`` may hold one entry per cost row (tens of millions); the index
+    is looked up once per distinct year and the factors spread back.
+
     Raises
     ------
     ConfigError
@@ -60,7 +63,8 @@ def price_factors(years: np.ndarray, target: int, config: Config, what: str) -> 
         and how to add them.
     """
     index = price_index(config)
-    needed = sorted({int(y) for y in np.unique(years)} | {int(target)})
+    distinct, position = _distinct(np.asarray(years, dtype=np.int64))
+    needed = sorted({int(y) for y in distinct} | {int(target)})
     missing = [y for y in needed if y not in index.index]
     if missing:
         covered = f"{index.index.min()}–{index.index.max()}"
@@ -79,7 +83,22 @@ def price_factors(years: np.ndarray, target: int, config: Config, what: str) -> 
                 )
             ]
         )
-    return index.loc[target] / index.reindex(years).to_numpy()
+    return (index.loc[target] / index.reindex(distinct).to_numpy())[position]
+
+
+def _distinct(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct years (ascending) and each entry's position among them.
+
+    Years span a few decades, so counting them over that span is a
+    linear-time replacement for sorting millions of entries.
+    """
+    if len(years) == 0:
+        return years, years
+    first = int(years.min())
+    offset = years - first
+    present = np.bincount(offset) > 0
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present) + first, position[offset]
 
 
 def resolve_unit_costs(table: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:

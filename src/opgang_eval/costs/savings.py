@@ -18,7 +18,8 @@ separately (stratified by arm).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,13 +44,48 @@ _BREAK_EVEN_LIMIT_YEARS = 50
 class CostData:
     """Monthly public cost per family and domain, in ``price_year`` prices, undiscounted.
 
-    ``costs`` has columns family_id, t (month ordinal), domain, cost.
+    ``costs`` has columns fc (the family's code, see
+    :class:`~opgang_eval.measures.frames.Codes`), t (month ordinal), domain
+    (categorical, categories in alphabetical order), cost, k (months since
+    the family's enrolment month) and intervention (the family is in the
+    intervention arm). Families are integer codes so that every window,
+    total and resample below is plain NumPy, however many families and
+    months there are.
     """
 
     costs: pd.DataFrame
     source: str
     description: str
     price_year: int
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def window(self, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Cost rows inside each family's window ``m_f … end``: the intervention families' and the others'.
+
+        Computed once per end month: the sensitivity analysis re-estimates
+        with other scales and discount rates over the same windows, and
+        selecting them from tens of millions of cost rows is the costly
+        part. Rows keep their order in ``costs``.
+        """
+        key = ("window", end)
+        if key not in self._memo:
+            k = self.costs["k"].to_numpy()
+            inside = (k >= 0) & (self.costs["t"].to_numpy() <= end)
+            intervention = self.costs["intervention"].to_numpy()
+            self._memo[key] = (_rows(self.costs, inside & intervention), _rows(self.costs, inside & ~intervention))
+        return self._memo[key]
+
+    def run_rates(self) -> pd.DataFrame:
+        """Mean monthly cost per family and domain over ``m_f−12 … m_f−1`` (the pre-enrolment sum / 12).
+
+        One row per family code and domain, in that order; computed once.
+        """
+        if ("run_rates",) not in self._memo:
+            k = self.costs["k"].to_numpy()
+            pre = _rows(self.costs, (k >= -12) & (k <= -1))
+            rates = pre.groupby(["fc", "domain"], observed=True)["cost"].sum() / 12
+            self._memo[("run_rates",)] = rates.rename("run_rate").reset_index()
+        return self._memo[("run_rates",)]
 
 
 @dataclass(frozen=True)
@@ -69,99 +105,140 @@ def monthly_costs(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -
     """Family-month costs from expenditure, or from parent statuses × unit costs."""
     if fr.expenditure is not None:
         exp = fr.expenditure
-        years = pd.PeriodIndex.from_ordinals(exp["t"].to_numpy(), freq="M").year.to_numpy()
         target = config.price_year or fr.end.year
-        factor = price_factors(years, target, config, "The expenditure table")
-        costs = pd.DataFrame(
-            {
-                "family_id": exp["family_id"].to_numpy(),
-                "t": exp["t"].to_numpy(),
-                "domain": exp["domain"].astype("str").to_numpy(),
-                "cost": exp["amount_dkk"].to_numpy(dtype=float) * factor,
-            }
+        factor = price_factors(_year_of(exp["t"].to_numpy()), target, config, "The expenditure table")
+        domain = exp["domain"].astype("category")
+        return _cost_data(
+            fr,
+            exp["fc"].to_numpy(),
+            exp["t"].to_numpy(),
+            # Alphabetical categories: domains group and sort as their names do.
+            domain.cat.reorder_categories(sorted(domain.cat.categories)).array,
+            exp["amount_dkk"].to_numpy(dtype=float) * factor,
+            "expenditure",
+            "the expenditure table (amounts in nominal prices)",
+            target,
         )
-        return CostData(costs, "expenditure", "the expenditure table (amounts in nominal prices)", target)
     table, description = resolve_unit_costs(unit_costs)
     target = config.price_year or int(table["price_year"].max())
     factor = price_factors(table["price_year"].to_numpy(), target, config, "The unit-cost table")
     monthly = pd.Series(table["monthly_cost_dkk"].to_numpy(dtype=float) * factor, index=table["status"].astype("str"))
     status = fr.status
-    family = fr.parents.set_index("person_id")["family_id"]
+    by_code = monthly.reindex(status["status"].cat.categories.astype("str")).to_numpy()
+    return _cost_data(
+        fr,
+        fr.codes.person_family[status["pc"].to_numpy()],
+        status["t"].to_numpy(),
+        pd.Categorical.from_codes(np.zeros(len(status), dtype=np.int8), categories=["employment"]),
+        by_code[status["status"].cat.codes.to_numpy()],
+        "unit_costs",
+        f"parents' monthly statuses × {description}",
+        target,
+    )
+
+
+def _cost_data(
+    fr: Frames,
+    fc: np.ndarray,
+    t: np.ndarray,
+    domain: pd.Categorical,
+    cost: np.ndarray,
+    source: str,
+    description: str,
+    price_year: int,
+) -> CostData:
+    """Cost rows with each row's month since enrolment and arm looked up once from its family code."""
+    families = fr.codes.families
     costs = pd.DataFrame(
         {
-            "family_id": family.reindex(status["person_id"].to_numpy()).to_numpy(),
-            "t": status["t"].to_numpy(),
-            "domain": "employment",
-            "cost": monthly.reindex(status["status"].astype("str").to_numpy()).to_numpy(),
-        }
+            "fc": fc,
+            "t": t,
+            "domain": domain,
+            "cost": cost,
+            "k": t - families["m_f"].to_numpy()[fc],
+            "intervention": (families["arm"] == "intervention").to_numpy()[fc],
+        },
+        copy=False,
     )
-    return CostData(costs, "unit_costs", f"parents' monthly statuses × {description}", target)
+    return CostData(costs, source, description, price_year)
 
 
-def _windowed(cd: CostData, fr: Frames, end: int, rate: float) -> pd.DataFrame:
-    """Cost rows inside each family's window ``m_f … end``, with ``k`` and the discounted cost."""
-    fam = fr.families.set_index("family_id")
-    m_f = fam["m_f"].reindex(cd.costs["family_id"].to_numpy()).to_numpy()
-    k = cd.costs["t"].to_numpy() - m_f
-    keep = (k >= 0) & (cd.costs["t"].to_numpy() <= end)
-    rows = cd.costs[keep].copy()
-    rows["k"] = k[keep]
-    rows["arm"] = fam["arm"].reindex(rows["family_id"].to_numpy()).to_numpy()
-    rows["value"] = rows["cost"].to_numpy() * (1 + rate) ** (-rows["k"].to_numpy() / 12)
-    return rows
+def _year_of(t: np.ndarray) -> np.ndarray:
+    """Calendar year of monthly period ordinals (ordinal 0 is January 1970).
+
+    The same as ``pd.PeriodIndex.from_ordinals(t, freq="M").year`` without
+    building a PeriodIndex of tens of millions of months.
+    """
+    return 1970 + np.floor_divide(t, 12)
 
 
-def _run_rates(cd: CostData, fr: Frames) -> pd.DataFrame:
-    """Mean monthly cost per family and domain over ``m_f−12 … m_f−1``."""
-    m_f = fr.families.set_index("family_id")["m_f"].reindex(cd.costs["family_id"].to_numpy()).to_numpy()
-    k = cd.costs["t"].to_numpy() - m_f
-    pre = cd.costs[(k >= -12) & (k <= -1)]
-    return (pre.groupby(["family_id", "domain"])["cost"].sum() / 12).rename("run_rate").reset_index()
+def _rows(costs: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The cost rows where ``mask`` holds (without the arm), selected column by column."""
+    return pd.DataFrame({name: costs[name].array[mask] for name in ("fc", "t", "domain", "cost", "k")}, copy=False)
 
 
-def _counterfactual_rows(cd: CostData, fr: Frames, families: pd.DataFrame, end: int, rate: float) -> pd.DataFrame:
-    """Counterfactual family-month rows: the pre-enrolment run rate continued to ``end``."""
-    rates = _run_rates(cd, fr).merge(families[["family_id", "m_f"]], on="family_id")
-    months = (end - rates["m_f"].to_numpy() + 1).clip(min=0)
+def _discounted(rows: pd.DataFrame, rate: float, scale: float) -> pd.DataFrame:
+    """``rows`` with cost scaled and the value discounted to enrolment at ``rate`` a year, then scaled."""
+    cost = rows["cost"].to_numpy()
+    value = cost * (1 + rate) ** (-rows["k"].to_numpy() / 12)
+    columns = {name: rows[name].array for name in rows.columns}
+    columns.update(cost=cost * scale, value=value * scale)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _counterfactual_rows(cd: CostData, fr: Frames, families: np.ndarray, end: int) -> pd.DataFrame:
+    """Counterfactual family-month rows: the pre-enrolment run rate continued to ``end``.
+
+    One row per month for each of the family codes ``families`` and each
+    domain with a run rate, ordered by family code, domain and month.
+    """
+    rates = cd.run_rates()
+    rates = rates[np.isin(rates["fc"].to_numpy(), families)].reset_index(drop=True)
+    m_f = fr.codes.families["m_f"].to_numpy()[rates["fc"].to_numpy()]
+    months = np.clip(end - m_f + 1, 0, None)
     rows = rates.loc[rates.index.repeat(months)].reset_index(drop=True)
-    rows["k"] = rows.groupby(["family_id", "domain"]).cumcount().to_numpy()
-    rows["t"] = rows["m_f"].to_numpy() + rows["k"].to_numpy()
+    start = np.repeat(np.cumsum(months) - months, months)
+    rows["k"] = np.arange(len(rows)) - start
+    rows["t"] = np.repeat(m_f, months) + rows["k"].to_numpy()
     rows["cost"] = rows["run_rate"].to_numpy()
-    rows["value"] = rows["cost"].to_numpy() * (1 + rate) ** (-rows["k"].to_numpy() / 12)
-    return rows[["family_id", "t", "k", "domain", "cost", "value"]]
+    return rows[["fc", "t", "k", "domain", "cost"]]
 
 
-def _totals(rows: pd.DataFrame, families: pd.Index) -> np.ndarray:
-    """Sum of discounted cost per family, zero for families without rows."""
-    return rows.groupby("family_id")["value"].sum().reindex(families, fill_value=0.0).to_numpy()
+def _totals(rows: pd.DataFrame, families: np.ndarray) -> np.ndarray:
+    """Sum of discounted cost per family code in ``families`` (in that order), zero for families without rows.
+
+    A pandas group sum, not ``np.bincount``: pandas adds each group's rows
+    in row order with compensated (Kahan) summation, so the totals — and
+    the estimate and its bootstrap — are exactly those of grouping by
+    family id, not equal only up to rounding.
+    """
+    sums = rows.groupby("fc")["value"].sum()
+    return sums.reindex(families, fill_value=0.0).to_numpy()
 
 
 def _estimate(cd: CostData, fr: Frames, config: Config, end: int, rate: float, scale: float = 1.0) -> dict[str, object]:
     """Point estimate and the per-family totals it rests on, for one set of inputs."""
-    fam = fr.families[fr.families["m_f"] <= end]
-    itv = fam[fam["arm"] == "intervention"]
-    ctl = fam[fam["arm"] == "control"]
-    actual = _windowed(cd, fr, end, rate)
-    actual["value"] *= scale
-    actual["cost"] *= scale
-    out: dict[str, object] = {"actual_rows": actual}
-    out["actual"] = _totals(actual[actual["arm"] == "intervention"], pd.Index(itv["family_id"]))
+    fam = fr.families
+    enrolled = (fam["m_f"] <= end).to_numpy()
+    # Family codes in families order: the order the bootstrap resamples them in.
+    itv = fam["fc"].to_numpy()[enrolled & (fam["arm"] == "intervention").to_numpy()]
+    ctl = fam["fc"].to_numpy()[enrolled & (fam["arm"] == "control").to_numpy()]
+    itv_rows, other_rows = cd.window(end)
+    out: dict[str, object] = {"actual_rows": _discounted(itv_rows, rate, scale)}
+    out["actual"] = _totals(out["actual_rows"], itv)
     if len(ctl):
         out["design"] = "randomised"
-        out["reference"] = _totals(actual[actual["arm"] == "control"], pd.Index(ctl["family_id"]))
-        out["reference_rows"] = actual[actual["arm"] == "control"]
+        out["reference_rows"] = _discounted(other_rows, rate, scale)
+        out["reference"] = _totals(out["reference_rows"], ctl)
         out["estimate"] = float(np.mean(out["reference"]) - np.mean(out["actual"])) if len(itv) else np.nan
     else:
         out["design"] = "before_after"
-        cf = _counterfactual_rows(cd, fr, itv, end, rate)
-        cf["value"] *= scale
-        cf["cost"] *= scale
-        out["reference_rows"] = cf
-        out["reference"] = _totals(cf, pd.Index(itv["family_id"]))
+        out["reference_rows"] = _discounted(_counterfactual_rows(cd, fr, itv, end), rate, scale)
+        out["reference"] = _totals(out["reference_rows"], itv)
         out["estimate"] = float(np.mean(out["reference"] - out["actual"])) if len(itv) else np.nan
     out["n_intervention"] = len(itv)
     out["n_control"] = len(ctl)
-    out["months"] = float((end - itv["m_f"] + 1).mean()) if len(itv) else np.nan
+    out["months"] = float((end - fr.codes.families["m_f"].to_numpy()[itv] + 1).mean()) if len(itv) else np.nan
     return out
 
 
@@ -173,7 +250,7 @@ def _last_year_savings(est: dict[str, object], end: int) -> float:
     n_ref = est["n_control"] if est["design"] == "randomised" else n_itv
     if not n_itv or not n_ref:
         return float("nan")
-    last_actual = actual.loc[(actual["arm"] == "intervention") & (actual["t"] > end - 12), "cost"].sum() / n_itv
+    last_actual = actual.loc[actual["t"] > end - 12, "cost"].sum() / n_itv
     last_ref = reference.loc[reference["t"] > end - 12, "cost"].sum() / n_ref
     return float(last_ref - last_actual)
 
@@ -185,8 +262,7 @@ def _by_month(est: dict[str, object]) -> pd.DataFrame:
     without rows costs nothing. The cumulative savings therefore end at the
     estimate.
     """
-    actual = est["actual_rows"]
-    itv = actual[actual["arm"] == "intervention"]
+    itv = est["actual_rows"]
     ref = est["reference_rows"]
     n_itv = max(int(est["n_intervention"]), 1)
     n_ref = max(int(est["n_control"] if est["design"] == "randomised" else est["n_intervention"]), 1)
@@ -330,20 +406,18 @@ def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
     n_itv = est["n_intervention"]
     n_ref = est["n_control"] if est["design"] == "randomised" else n_itv
     actual = est["actual_rows"]
-    actual = actual[actual["arm"] == "intervention"]
     reference = est["reference_rows"]
 
-    def key(rows: pd.DataFrame) -> pd.Series:
+    def per_family(rows: pd.DataFrame, n: int) -> pd.Series:
         if by == "domain":
-            return rows["domain"]
-        return pd.Series(pd.PeriodIndex.from_ordinals(rows["t"].to_numpy(), freq="M").year, index=rows.index)
+            sums = rows.groupby("domain", observed=True)["value"].sum()
+            sums.index = sums.index.astype("str")
+        else:
+            sums = rows.groupby(_year_of(rows["t"].to_numpy()))["value"].sum()
+        return sums / max(n, 1)
 
-    out = pd.DataFrame(
-        {
-            "reference": reference.groupby(key(reference))["value"].sum() / max(n_ref, 1),
-            "intervention": actual.groupby(key(actual))["value"].sum() / max(n_itv, 1),
-        }
-    ).fillna(0.0)
+    out = pd.DataFrame({"reference": per_family(reference, n_ref), "intervention": per_family(actual, n_itv)})
+    out = out.fillna(0.0)
     out["savings"] = out["reference"] - out["intervention"]
     out.index.name = by
     return out.reset_index()

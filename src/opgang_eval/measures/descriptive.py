@@ -55,7 +55,7 @@ def flow_table(fr: Frames, arms: dict[str, dict[str, Result]]) -> pd.DataFrame:
             ("parents_enrolled", "parents", len(par)),
             ("children_enrolled", "children", len(kids)),
             ("families_exited_before_end", "families", int(exited)),
-            ("parents_with_status_in_end", "parents", int(par["person_id"].isin(status_end.index).sum())),
+            ("parents_with_status_in_end", "parents", int((status_end[par["pc"].to_numpy()] >= 0).sum())),
         ]
         savings = arms.get("intervention", {}).get("savings_per_family")
         for measure, result in arms.get(arm, {}).items():
@@ -118,8 +118,9 @@ def baseline_table(fr: Frames) -> pd.DataFrame:
             continue
         variables.append((f"baseline_status:{code}", "parents", True, by_arm(par, flag)))
     fam = fr.families
-    kids = fr.children.groupby("family_id").size().reindex(fam["family_id"], fill_value=0).to_numpy(dtype=float)
-    adults = fr.parents.groupby("family_id").size().reindex(fam["family_id"], fill_value=0).to_numpy(dtype=float)
+    n_families, fc = fr.codes.n_families, fam["fc"].to_numpy()
+    kids = np.bincount(fr.children["fc"].to_numpy(), minlength=n_families)[fc].astype(float)
+    adults = np.bincount(fr.parents["fc"].to_numpy(), minlength=n_families)[fc].astype(float)
     variables.append(("children_per_family", "families", False, by_arm(fam, kids)))
     variables.append(("parents_per_family", "families", False, by_arm(fam, adults)))
     rows = []
@@ -141,28 +142,31 @@ def baseline_table(fr: Frames) -> pd.DataFrame:
 
 def _months_on_benefits(fr: Frames) -> np.ndarray:
     """Per parent (in ``fr.parents`` order): months on a benefit in ``m_f−36 … m_f−1``."""
-    m_f = pd.Series(fr.parents["m_f"].to_numpy(), index=fr.parents["person_id"].to_numpy())
-    s = fr.status
-    start = m_f.reindex(s["person_id"].to_numpy()).to_numpy()
-    window = (s["t"].to_numpy() >= start - 36) & (s["t"].to_numpy() <= start - 1)
-    on = window & s["status"].isin(BENEFIT_STATUSES).to_numpy()
-    counts = pd.Series(on).groupby(s["person_id"].to_numpy()).sum()
-    return counts.reindex(m_f.index, fill_value=0).to_numpy(dtype=float)
+    pc = fr.status["pc"].to_numpy()
+    t = fr.status["t"].to_numpy()
+    start = _enrolment_month(fr)[pc]
+    window = (t >= start - 36) & (t <= start - 1)
+    on = window & fr.status_in(fr.status["status"].cat.codes.to_numpy(), BENEFIT_STATUSES)
+    counts = np.bincount(pc[on], minlength=fr.codes.n_persons)
+    return counts[fr.parents["pc"].to_numpy()].astype(float)
+
+
+def _enrolment_month(fr: Frames) -> np.ndarray:
+    """Enrolment month ``m_f`` per person code (their family's)."""
+    return fr.codes.families["m_f"].to_numpy()[fr.codes.person_family]
 
 
 def _status_at_offset(fr: Frames, offset: int) -> np.ndarray:
-    """Status code per parent in month ``m_f + offset`` (``no_status`` when missing)."""
-    par = fr.parents
-    target = pd.DataFrame({"person_id": par["person_id"].to_numpy(), "t": par["m_f"].to_numpy() + offset})
-    found = target.merge(fr.status, on=["person_id", "t"], how="left")
-    return found["status"].astype("str").fillna(NO_STATUS).to_numpy()
+    """Status name per parent in month ``m_f + offset`` (``no_status`` when missing)."""
+    codes = fr.status_at(_enrolment_month(fr) + offset)
+    return fr.status_labels(codes[fr.parents["pc"].to_numpy()], NO_STATUS)
 
 
 def transition_table(fr: Frames) -> pd.DataFrame:
     """Counts of parents by status in the month before enrolment and status in ``E``, per arm."""
     par = fr.parents
     before = _status_at_offset(fr, -1)
-    after = fr.status_at_end().reindex(par["person_id"].to_numpy()).astype("str").fillna(NO_STATUS).to_numpy()
+    after = fr.status_labels(fr.status_at_end()[par["pc"].to_numpy()], NO_STATUS)
     table = pd.DataFrame({"arm": par["arm"].to_numpy(), "from_status": before, "to_status": after})
     out = table.groupby(["arm", "from_status", "to_status"], sort=True).size().rename("n").reset_index()
     return out
@@ -174,16 +178,34 @@ def trajectory_table(fr: Frames, config: Config) -> pd.DataFrame:
     ``k`` runs from −36 to the longest follow-up; the denominator of each
     point is the parents with a status in that month, so later points rest
     on the families enrolled earliest.
+
+    The parent-months are counted with ``np.bincount`` over one integer
+    cell per (arm, k) — the cells run in the order a sorted group-by gives,
+    and only cells with parent-months are kept, as a group-by would.
     """
-    par = fr.parents.set_index("person_id")
     s = fr.status
-    m_f = par["m_f"].reindex(s["person_id"].to_numpy()).to_numpy()
-    k = s["t"].to_numpy() - m_f
-    keep = (k >= -36) & (s["t"].to_numpy() <= fr.e)
-    arm = par["arm"].reindex(s["person_id"].to_numpy()).to_numpy()
-    work = s["status"].isin(config.work_or_education).to_numpy()
-    frame = pd.DataFrame({"arm": arm[keep], "k": k[keep], "work": work[keep]})
-    out = frame.groupby(["arm", "k"], sort=True)["work"].agg(n="size", work="sum").reset_index()
+    pc = s["pc"].to_numpy()
+    t = s["t"].to_numpy()
+    k = t - _enrolment_month(fr)[pc]
+    keep = (k >= -36) & (t <= fr.e)
+    arm_names, family_arm = np.unique(fr.codes.families["arm"].to_numpy(dtype=object), return_inverse=True)
+    arm = family_arm[fr.codes.person_family[pc[keep]]]
+    k = k[keep]
+    work = fr.status_in(s["status"].cat.codes.to_numpy()[keep], config.work_or_education)
+    k_low = int(k.min()) if len(k) else 0
+    n_k = int(k.max()) - k_low + 1 if len(k) else 0
+    cell = arm * n_k + (k - k_low)
+    n = np.bincount(cell, minlength=len(arm_names) * n_k)
+    with_work = np.bincount(cell[work], minlength=len(arm_names) * n_k)
+    seen = np.flatnonzero(n)
+    out = pd.DataFrame(
+        {
+            "arm": arm_names[seen // n_k] if n_k else arm_names[:0],
+            "k": seen % n_k + k_low if n_k else seen,
+            "n": n[seen],
+            "work": with_work[seen],
+        }
+    )
     out["share"] = out["work"] / out["n"]
     return out
 

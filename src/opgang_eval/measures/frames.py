@@ -3,11 +3,19 @@
 Every measure reads these instead of re-joining the raw tables: persons
 carry their family's arm, site, stratum and enrolment month, and months are
 integer period ordinals so that windows are plain integer comparisons.
+
+Families and persons are integer codes, not string ids. Extracts of a whole
+municipality hold millions of parent-months, and every lookup, filter or
+group by a string id (Arrow-backed in pandas) costs far more than the same
+step on an integer array. The ids are looked up once, in
+:func:`build_frames`; after that a family is its code ``fc`` and a person
+(parent or child) their code ``pc``, and per-family or per-person values are
+NumPy arrays indexed by code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +25,44 @@ import pandas as pd
 from ..config import Config
 from ..loading import Extracts
 
-__all__ = ["Frames", "build_frames"]
+__all__ = ["Codes", "Frames", "build_frames"]
 
 _FAMILY_COLUMNS = ["family_id", "arm", "site", "stratum", "m_f", "enrolled_on", "exited_on"]
+
+#: The family columns every person carries (besides the family code).
+_PERSON_FAMILY_COLUMNS = ["arm", "site", "stratum", "m_f", "enrolled_on", "exited_on"]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The integer codes of one extract, shared by a view and its site subsets.
+
+    A code is the rank of the id among the sorted ids (families among
+    families; parents and children together, their ids being unique across
+    both). Ordering or grouping by code therefore gives exactly the order
+    that ordering or grouping by the id string gives — the order in which
+    families enter a bootstrap resample, clusters are numbered and group
+    sums are added up, so results do not move by a rounding error.
+
+    Attributes
+    ----------
+    families
+        One row per family code (row ``fc`` is family ``fc``): the columns
+        of :attr:`Frames.families`, for looking family values up by code.
+    person_family
+        Family code of each person code.
+    """
+
+    families: pd.DataFrame
+    person_family: np.ndarray
+
+    @property
+    def n_families(self) -> int:
+        return len(self.families)
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.person_family)
 
 
 @dataclass(frozen=True)
@@ -31,14 +74,20 @@ class Frames:
     end
         Evaluation end month ``E``.
     families
-        One row per family; ``m_f`` is the enrolment month as a period ordinal.
+        One row per family with its code ``fc``; ``m_f`` is the enrolment
+        month as a period ordinal.
     parents, children
-        One row per person with their family's columns.
+        One row per person: their code ``pc``, their family's code ``fc``
+        and their family's columns.
     status
-        Parent-months: ``person_id``, ``t`` (period ordinal), ``status``.
+        Parent-months: ``pc``, ``t`` (period ordinal), ``status``.
     school_absence, youth_jobs, survey, expenditure
-        The optional tables (``None`` when not given); youth jobs are reduced
-        to job months (earnings > 0, several rows of a month summed).
+        The optional tables (``None`` when not given), keyed by ``pc``
+        (``fc`` for expenditure); youth jobs are reduced to job months
+        (earnings > 0, several rows of a month summed), sorted by ``pc``
+        and ``t``.
+    codes
+        Lookups by code, the same for the whole extract and each site.
     """
 
     end: pd.Period
@@ -50,6 +99,7 @@ class Frames:
     youth_jobs: pd.DataFrame | None
     survey: pd.DataFrame | None
     expenditure: pd.DataFrame | None
+    codes: Codes
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
@@ -65,51 +115,99 @@ class Frames:
 
     def arms(self) -> list[str]:
         """Arms present, intervention first."""
-        present = set(self.families["arm"].astype("str"))
+        present = set(self.families["arm"].astype("str").unique())
         return [a for a in ("intervention", "control") if a in present]
 
-    def status_at_end(self) -> pd.Series:
-        """Status in ``E`` per parent (index person_id); parents without one are absent."""
-        at = self.status[self.status["t"] == self.e]
-        return pd.Series(at["status"].to_numpy(), index=pd.Index(at["person_id"].to_numpy()), name="status")
+    def status_at(self, month: int | np.ndarray) -> np.ndarray:
+        """Status (category code of ``status["status"]``) per person code in a month; −1 for none.
+
+        A person has at most one status row per month (the table's key),
+        so each person code is set at most once.
+
+        Parameters
+        ----------
+        month
+            One month ordinal for everybody, or an array giving each person
+            code's month (only parents' entries are read: statuses are
+            parents').
+        """
+        pc = self.status["pc"].to_numpy()
+        t = self.status["t"].to_numpy()
+        hit = t == (month if np.isscalar(month) else np.asarray(month)[pc])
+        out = np.full(self.codes.n_persons, -1, dtype=np.int16)
+        out[pc[hit]] = self.status["status"].cat.codes.to_numpy()[hit]
+        return out
+
+    def status_at_end(self) -> np.ndarray:
+        """Status code in ``E`` per person code (−1: no status in ``E``), computed once per view."""
+        return self.memo(("status_at_end",), lambda: self.status_at(self.e))
+
+    def status_in(self, codes: np.ndarray, statuses: Iterable[str]) -> np.ndarray:
+        """Whether each status code (as from :meth:`status_at`) is one of ``statuses``; −1 never is."""
+        categories = np.asarray(self.status["status"].cat.categories, dtype=object)
+        return np.isin(categories, list(statuses))[codes] & (codes >= 0)
+
+    def status_labels(self, codes: np.ndarray, missing: str) -> np.ndarray:
+        """Status names (object array) of status codes, ``missing`` for −1."""
+        labels = np.append(np.asarray(self.status["status"].cat.categories, dtype=object), missing)
+        return labels[codes]
 
     def subset(self, site: str) -> Frames:
         """The same view restricted to the families of one site."""
         fam = self.families[self.families["site"].astype("str") == site]
-        keep = set(fam["family_id"])
-        parents = self.parents[self.parents["family_id"].isin(keep)]
-        children = self.children[self.children["family_id"].isin(keep)]
-        p_ids, c_ids = set(parents["person_id"]), set(children["person_id"])
+        keep = np.zeros(self.codes.n_families, dtype=bool)
+        keep[fam["fc"].to_numpy()] = True
+        person = keep[self.codes.person_family]
 
-        def only(frame: pd.DataFrame | None, ids: set[str], key: str = "person_id") -> pd.DataFrame | None:
-            return None if frame is None else frame[frame[key].isin(ids)]
+        def only(frame: pd.DataFrame | None, mask: np.ndarray, key: str = "pc") -> pd.DataFrame | None:
+            return None if frame is None else frame[mask[frame[key].to_numpy()]]
 
         return Frames(
-            self.end,
-            fam,
-            parents,
-            children,
-            self.status[self.status["person_id"].isin(p_ids)],
-            only(self.school_absence, c_ids),
-            only(self.youth_jobs, c_ids),
-            only(self.survey, p_ids),
-            only(self.expenditure, keep, "family_id"),
+            end=self.end,
+            families=fam,
+            parents=only(self.parents, keep, "fc"),
+            children=only(self.children, keep, "fc"),
+            status=only(self.status, person),
+            school_absence=only(self.school_absence, person),
+            youth_jobs=only(self.youth_jobs, person),
+            survey=only(self.survey, person),
+            expenditure=only(self.expenditure, keep, "fc"),
+            codes=self.codes,
         )
 
 
 def build_frames(ex: Extracts, config: Config) -> Frames:
-    """Join family information onto persons and turn months into ordinals."""
+    """Give families and persons their codes, join family information onto persons, turn months into ordinals.
+
+    The extracts are validated: every person's family and every row's
+    person or family is listed, so every id resolves to a code.
+    """
     fam = ex.families
     fam["arm"] = fam["arm"].astype("str")
     fam["m_f"] = fam["enrolled_on"].dt.to_period("M").array.asi8
-    fam = fam[_FAMILY_COLUMNS]
+    fam = fam[_FAMILY_COLUMNS].reset_index(drop=True)
+    family_codes, family_ids = pd.factorize(fam["family_id"], sort=True)
+    fam.insert(0, "fc", family_codes)
+    by_code = fam.iloc[np.argsort(family_codes)].reset_index(drop=True)
+
+    parents, children = ex.parents, ex.children
+    person_codes, person_ids = pd.factorize(
+        pd.concat([parents["person_id"], children["person_id"]], ignore_index=True), sort=True
+    )
+    parent_fc = _lookup(parents["family_id"], family_ids)
+    child_fc = _lookup(children["family_id"], family_ids)
+    person_family = np.empty(len(person_ids), dtype=np.int64)
+    person_family[person_codes] = np.concatenate([parent_fc, child_fc])
+    codes = Codes(by_code, person_family)
+
     status = ex.parent_status
     status = pd.DataFrame(
         {
-            "person_id": status["person_id"].to_numpy(),
+            "pc": _lookup(status["person_id"], person_ids),
             "t": status["month"].array.asi8,
-            "status": status["status"],
-        }
+            "status": status["status"].array,
+        },
+        copy=False,
     )
     if config.end is not None:
         end = pd.Period(config.end, "M")
@@ -118,30 +216,68 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
     youth = ex.youth_jobs
     if youth is not None:
         youth = pd.DataFrame(
-            {"person_id": youth["person_id"].to_numpy(), "t": youth["month"].array.asi8, "e": youth["earnings_dkk"]}
+            {
+                "pc": _lookup(youth["person_id"], person_ids),
+                "t": youth["month"].array.asi8,
+                "e": youth["earnings_dkk"].to_numpy(),
+            }
         )
-        youth = youth.groupby(["person_id", "t"], as_index=False)["e"].sum()
-        youth = youth.loc[youth["e"] > 0, ["person_id", "t"]]
+        youth = youth.groupby(["pc", "t"], as_index=False)["e"].sum()
+        youth = youth.loc[youth["e"] > 0, ["pc", "t"]].reset_index(drop=True)
     expenditure = ex.expenditure
     if expenditure is not None:
-        expenditure = expenditure.assign(t=expenditure["month"].array.asi8).drop(columns="month")
+        expenditure = pd.DataFrame(
+            {
+                "fc": _lookup(expenditure["family_id"], family_ids),
+                "t": expenditure["month"].array.asi8,
+                "domain": expenditure["domain"].array,
+                "amount_dkk": expenditure["amount_dkk"].to_numpy(),
+            },
+            copy=False,
+        )
     absence = ex.school_absence
     if absence is not None:
-        absence = absence.assign(start=absence["school_year"].str.slice(0, 4).astype("int64"))
+        absence = pd.DataFrame(
+            {
+                "pc": _lookup(absence["person_id"], person_ids),
+                "start": absence["school_year"].str.slice(0, 4).astype("int64").to_numpy(),
+                "days_absent": absence["days_absent"].to_numpy(),
+                "school_days": absence["school_days"].to_numpy(),
+            }
+        )
+    survey = ex.survey
+    if survey is not None:
+        survey.insert(0, "pc", _lookup(survey["person_id"], person_ids))
+        survey = survey.drop(columns="person_id")
+    n_parents = len(parents)
     return Frames(
         end=end,
-        families=fam.reset_index(drop=True),
-        parents=_with_family(ex.parents, fam),
-        children=_with_family(ex.children, fam),
+        families=fam,
+        parents=_with_family(parents, person_codes[:n_parents], parent_fc, by_code),
+        children=_with_family(children, person_codes[n_parents:], child_fc, by_code),
         status=status,
         school_absence=absence,
         youth_jobs=youth,
-        survey=ex.survey,
+        survey=survey,
         expenditure=expenditure,
+        codes=codes,
     )
 
 
-def _with_family(persons: pd.DataFrame, fam: pd.DataFrame) -> pd.DataFrame:
-    out = persons.merge(fam, on="family_id", how="left", validate="many_to_one")
-    out["birth_year"] = out["birth_year"].astype(np.int64)
-    return out
+def _lookup(ids: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each id in ``index`` (−1 when absent).
+
+    The column is factorised first, so the string lookup runs once per
+    distinct id rather than once per row of a long table.
+    """
+    codes, uniques = pd.factorize(ids)
+    found = np.append(index.get_indexer(uniques), -1)
+    return found[codes]
+
+
+def _with_family(persons: pd.DataFrame, pc: np.ndarray, fc: np.ndarray, by_code: pd.DataFrame) -> pd.DataFrame:
+    """Persons with their codes and their family's columns (the ids themselves are dropped)."""
+    own = persons.drop(columns=["person_id", "family_id"]).reset_index(drop=True)
+    own["birth_year"] = own["birth_year"].astype(np.int64)
+    family = by_code[_PERSON_FAMILY_COLUMNS].iloc[fc].reset_index(drop=True)
+    return pd.concat([pd.DataFrame({"pc": pc, "fc": fc}), own, family], axis=1)

@@ -48,15 +48,14 @@ def status_shares(fr: Frames, config: Config, arm: str) -> dict[str, Result]:
     are not counted.
     """
     parents = fr.parents[fr.parents["arm"] == arm]
-    status = fr.status_at_end().reindex(parents["person_id"].to_numpy())
-    has = status.notna().to_numpy()
-    codes = status.astype("str").to_numpy()
-    work = np.isin(codes, config.work_or_education) & has
-    flex = (codes == "flexjob") & work
-    retired = (codes == "early_retirement") & has
-    families = parents["family_id"].to_numpy()
+    status = fr.status_at_end()[parents["pc"].to_numpy()]
+    has = status >= 0
+    work = fr.status_in(status, config.work_or_education)
+    flex = fr.status_in(status, ["flexjob"]) & work
+    retired = fr.status_in(status, ["early_retirement"])
+    families = parents["fc"].to_numpy()
     n = int(has.sum())
-    n_fam = int(pd.unique(families[has]).size)
+    n_fam = int(np.unique(families[has]).size)
     n_work = int(work.sum())
     end = str(fr.end)
     out: dict[str, Result] = {}
@@ -72,7 +71,7 @@ def status_shares(fr: Frames, config: Config, arm: str) -> dict[str, Result]:
             "flexjob_share_of_work_or_education",
             int(flex.sum()),
             n_work,
-            int(pd.unique(families[work]).size),
+            int(np.unique(families[work]).size),
             f"no parent of the {arm} arm is in work or education in {end}",
         ),
         ("early_retirement_share", int(retired.sum()), n, n_fam, f"no parent of the {arm} arm has a status in {end}"),
@@ -117,26 +116,44 @@ def absence_periods(fr: Frames, arm: str) -> pd.DataFrame | None:
 def _absence_periods(fr: Frames, arm: str) -> pd.DataFrame | None:
     """Children of the arm with rows in both their baseline and the follow-up year.
 
-    One row per child: family, pre/post days absent and school days. A
-    child whose baseline year is not before the follow-up year (enrolled
-    too close to ``E``) has no follow-up and is left out. ``None`` when the
-    table was not given.
+    One row per child, in the order of their baseline rows in
+    ``school_absence``: person and family code (``pc``, ``fc``), pre/post
+    days absent and school days. A child whose baseline year is not before
+    the follow-up year (enrolled too close to ``E``) has no follow-up and is
+    left out. ``None`` when the table was not given.
     """
     if fr.school_absence is None:
         return None
     kids = fr.children[fr.children["arm"] == arm]
-    base = pd.Series(baseline_school_year(kids["enrolled_on"]), index=kids["person_id"].to_numpy())
     fu = followup_school_year(fr.end)
-    base = base[base < fu]
-    rows = fr.school_absence[fr.school_absence["person_id"].isin(base.index)]
+    base = baseline_school_year(kids["enrolled_on"])
+    eligible = base < fu
+    # Each person code's baseline year; a year no row can have for everybody else.
+    never = np.iinfo(np.int64).min
+    base_of = np.full(fr.codes.n_persons, never, dtype=np.int64)
+    base_of[kids["pc"].to_numpy()[eligible]] = base[eligible]
+    rows = fr.school_absence
+    pc = rows["pc"].to_numpy()
     start = rows["start"].to_numpy()
-    mine = base.reindex(rows["person_id"].to_numpy()).to_numpy()
-    pre = rows[start == mine].set_index("person_id")[["days_absent", "school_days"]]
-    post = rows[start == fu].set_index("person_id")[["days_absent", "school_days"]]
-    both = pre.add_suffix("_pre").join(post.add_suffix("_post"), how="inner")
-    family = kids.set_index("person_id")["family_id"]
-    both.insert(0, "family_id", family.reindex(both.index).to_numpy())
-    return both
+    mine = base_of[pc]
+    pre = np.flatnonzero(start == mine)
+    post = np.flatnonzero((start == fu) & (mine != never))
+    # (person, school year) is unique, so each child has at most one row of each.
+    post_row = np.full(fr.codes.n_persons, -1, dtype=np.int64)
+    post_row[pc[post]] = post
+    pre = pre[post_row[pc[pre]] >= 0]
+    post = post_row[pc[pre]]
+    absent, days = rows["days_absent"].to_numpy(), rows["school_days"].to_numpy()
+    return pd.DataFrame(
+        {
+            "pc": pc[pre],
+            "fc": fr.codes.person_family[pc[pre]],
+            "days_absent_pre": absent[pre],
+            "school_days_pre": days[pre],
+            "days_absent_post": absent[post],
+            "school_days_post": days[post],
+        }
+    )
 
 
 def absence_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str, ...] = ()) -> Result:
@@ -153,7 +170,7 @@ def absence_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str, 
         return RelativeChange.unavailable(
             measure, arm, "no child has absence rows in both the baseline and the follow-up school year", method
         )
-    fam = periods.groupby("family_id", sort=True).sum()
+    fam = periods.drop(columns="pc").groupby("fc", sort=True).sum()
     return _ratio_change(
         measure,
         arm,
@@ -181,8 +198,9 @@ def youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
 def _youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
     """Youth-windows of the arm: one row per child and window in which the child is a youth.
 
-    Columns: person_id, family_id, period (``pre``/``post``), job (bool).
-    A youth is a child whose calendar-year age in the year the window ends
+    Columns: pc, fc (person and family code), period (``pre``/``post``),
+    job (bool); the pre windows first, children in ``fr.children`` order. A
+    youth is a child whose calendar-year age in the year the window ends
     lies in ``config.youth_ages``. ``None`` when youth_jobs was not given.
     """
     if fr.youth_jobs is None:
@@ -191,6 +209,8 @@ def _youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
     kids = fr.children[fr.children["arm"] == arm]
     m_f = kids["m_f"].to_numpy()
     birth = kids["birth_year"].to_numpy()
+    pc = kids["pc"].to_numpy()
+    fc = kids["fc"].to_numpy()
     e = fr.e
     pre_end_year = pd.PeriodIndex.from_ordinals(m_f - 1, freq="M").year.to_numpy() if len(kids) else m_f
     windows = []
@@ -203,21 +223,32 @@ def _youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
         windows.append(
             pd.DataFrame(
                 {
-                    "person_id": kids["person_id"].to_numpy()[youth],
-                    "family_id": kids["family_id"].to_numpy()[youth],
+                    "pc": pc[youth],
+                    "fc": fc[youth],
                     "period": period,
-                    "first": first[youth],
-                    "last": last[youth],
+                    "job": _any_month_between(fr.youth_jobs, pc[youth], first[youth], last[youth]),
                 }
             )
         )
-    win = pd.concat(windows, ignore_index=True)
-    jobs = fr.youth_jobs[fr.youth_jobs["person_id"].isin(set(win["person_id"]))]
-    hits = win.reset_index().merge(jobs, on="person_id")
-    inside = (hits["t"] >= hits["first"]) & (hits["t"] <= hits["last"])
-    with_job = set(hits.loc[inside, "index"])
-    win["job"] = win.index.isin(with_job)
-    return win.drop(columns=["first", "last"])
+    return pd.concat(windows, ignore_index=True)
+
+
+def _any_month_between(months: pd.DataFrame, pc: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Whether person ``pc[i]`` has a row in ``months`` with ``first[i] <= t <= last[i]``.
+
+    ``months`` is sorted by ``pc`` and ``t``, so one key ``pc × span + t``
+    (``span`` wider than any window or month range) is sorted too and each
+    window is a range of keys: two binary searches per window instead of a
+    join of windows and months.
+    """
+    t = months["t"].to_numpy()
+    if len(t) == 0 or len(pc) == 0:
+        return np.zeros(len(pc), dtype=bool)
+    low = min(int(t.min()), int(first.min()))
+    span = max(int(t.max()), int(last.max())) - low + 1
+    keys = months["pc"].to_numpy() * span + (t - low)
+    base = pc * span - low
+    return np.searchsorted(keys, base + last, side="right") > np.searchsorted(keys, base + first, side="left")
 
 
 def youth_job_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str, ...] = ()) -> Result:
@@ -235,7 +266,7 @@ def youth_job_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str
     if counts["pre"].empty or counts["post"].empty:
         which = "baseline" if counts["pre"].empty else "follow-up"
         return RelativeChange.unavailable(measure, arm, f"no child of the arm is a youth in the {which} window", method)
-    grouped = win.groupby(["family_id", "period"])["job"].agg(["sum", "size"]).unstack("period", fill_value=0)
+    grouped = win.groupby(["fc", "period"])["job"].agg(["sum", "size"]).unstack("period", fill_value=0)
     return _ratio_change(
         measure,
         arm,
@@ -244,7 +275,7 @@ def youth_job_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str
         grouped[("size", "post")].to_numpy(),
         grouped[("sum", "pre")].to_numpy(),
         grouped[("size", "pre")].to_numpy(),
-        int(win["person_id"].nunique()),
+        int(win["pc"].nunique()),
         config,
         ("youth", arm, *rng_labels),
         zero_reason="no youth had a job month in the baseline window (zero baseline rate)",

@@ -107,8 +107,11 @@ def bootstrap_ratio_change(
     leave the statistic undefined and are dropped; their number is returned
     so the caller can say so.
     """
-    values = np.column_stack([post_num, post_den, pre_num, pre_den]).astype(float)
-    n = len(values)
+    # One contiguous row per quantity: gathering from a contiguous array is
+    # much faster than from a column of an (n, 4) array, and the sums are
+    # the same (each is still a row sum of the gathered values).
+    values = np.vstack([post_num, post_den, pre_num, pre_den]).astype(float)
+    n = values.shape[1]
     if n == 0 or replicates < 1:
         return BootstrapInterval(float("nan"), float("nan"), 0, 0)
     chunk = max(1, _CHUNK_CELLS // n)
@@ -116,7 +119,7 @@ def bootstrap_ratio_change(
     for start in range(0, replicates, chunk):
         stop = min(replicates, start + chunk)
         idx = rng.integers(0, n, size=(stop - start, n))
-        sums = np.stack([values[:, j][idx].sum(axis=1) for j in range(4)], axis=1)
+        sums = np.stack([values[j][idx].sum(axis=1) for j in range(4)], axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[start:stop] = (sums[:, 0] / sums[:, 1]) / (sums[:, 2] / sums[:, 3]) - 1
     low, high = percentile_interval(out, level)

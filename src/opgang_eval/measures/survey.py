@@ -18,26 +18,38 @@ _METHOD = (
 
 
 def survey_changes(fr: Frames, arm: str) -> dict[str, Result]:
-    """One :class:`SurveyChange` per item for the arm; empty when there is no survey."""
+    """One :class:`SurveyChange` per item for the arm; empty when there is no survey.
+
+    A pair is a parent of the arm with a baseline and a follow-up score for
+    the item; pairs run in person-code order, i.e. ordered by person id.
+    """
     if fr.survey is None:
         return {}
-    parents = fr.parents[fr.parents["arm"] == arm].set_index("person_id")["family_id"]
-    answers = fr.survey[fr.survey["person_id"].isin(parents.index)]
-    wide = (
-        answers.assign(item=answers["item"].astype("str"), wave=answers["wave"].astype("str"))
-        .groupby(["item", "person_id", "wave"])["score"]
-        .first()
-        .unstack("wave")
-        .reindex(columns=["baseline", "followup"])
-        .dropna()
-    )
+    parents = np.zeros(fr.codes.n_persons, dtype=bool)
+    parents[fr.parents.loc[fr.parents["arm"] == arm, "pc"].to_numpy()] = True
+    survey = fr.survey
+    pc = survey["pc"].to_numpy()
+    mine = parents[pc]
+    item_rows = _rows_by_value(survey["item"])
+    wave_rows = _rows_by_value(survey["wave"])
+    none = np.zeros(len(survey), dtype=bool)
+    score = survey["score"].to_numpy(dtype=float)
     out: dict[str, Result] = {}
-    for item in sorted(fr.survey["item"].astype("str").unique()):
-        pairs = wide.loc[item] if item in wide.index.get_level_values("item") else wide.iloc[0:0]
-        if pairs.empty:
+    for item in sorted(item_rows):
+        # (person, wave, item) is unique: at most one score per person and wave.
+        scores = {}
+        for wave in ("baseline", "followup"):
+            rows = mine & item_rows[item] & wave_rows.get(wave, none)
+            scores[wave] = np.full(fr.codes.n_persons, np.nan)
+            scores[wave][pc[rows]] = score[rows]
+        paired = np.flatnonzero(~np.isnan(scores["baseline"]) & ~np.isnan(scores["followup"]))
+        if paired.size == 0:
             out[item] = SurveyChange.unavailable("survey", arm, "no parent answered both waves", _METHOD, item=item)
             continue
-        diff = (pairs["followup"] - pairs["baseline"]).to_numpy(dtype=float)
+        # pandas' mean, not NumPy's: the two can differ in the last digit.
+        baseline = pd.Series(scores["baseline"][paired])
+        followup = pd.Series(scores["followup"][paired])
+        diff = (followup - baseline).to_numpy(dtype=float)
         n = len(diff)
         mean = float(diff.mean())
         half = stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / np.sqrt(n) if n > 1 else float("nan")
@@ -48,16 +60,22 @@ def survey_changes(fr: Frames, arm: str) -> dict[str, Result]:
             mean - half,
             mean + half,
             n,
-            int(pd.unique(parents.reindex(pairs.index)).size),
+            int(np.unique(fr.codes.person_family[paired]).size),
             _METHOD,
             parts={
-                "mean_baseline": float(pairs["baseline"].mean()),
-                "mean_followup": float(pairs["followup"].mean()),
+                "mean_baseline": float(baseline.mean()),
+                "mean_followup": float(followup.mean()),
                 "p_value": _wilcoxon(diff),
             },
             item=item,
         )
     return out
+
+
+def _rows_by_value(column: pd.Series) -> dict[str, np.ndarray]:
+    """Each value present in the column (as text) → a mask of its rows."""
+    codes, values = pd.factorize(column)
+    return {str(value): codes == code for code, value in enumerate(values)}
 
 
 def _wilcoxon(diff: np.ndarray) -> float:
