@@ -158,7 +158,7 @@ def before_after(
     ``data``: columns arm, period (``pre``/``post``), rate.
     """
     with _style():
-        fig, ax = _axes(ax, (4.8, 2.8))
+        fig, ax = _axes(ax, (6.4, 2.6))
         arms = list(dict.fromkeys(data["arm"]))
         x = np.arange(2)
         width = 0.8 / max(len(arms), 1)
