@@ -11,6 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - the CLI imports the data stack only inside commands
+    from .loading import Extracts
 
 __all__ = ["build_parser", "main"]
 
@@ -127,7 +131,7 @@ def _sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(path: Path):
+def _load(path: Path) -> Extracts:
     import warnings
 
     from .errors import DataQualityWarning

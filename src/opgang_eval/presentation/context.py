@@ -92,14 +92,21 @@ class Context:
 
     def tables(self) -> list[Table]:
         """Every table in reading order (for the spreadsheet)."""
-        out: list[Table] = []
+        return [table for section in self._walk() for table in section.tables]
 
-        def walk(sections: list[Section]) -> None:
-            for s in sections:
-                out.extend(s.tables)
-                walk(s.subsections)
+    def figures(self) -> list[Figure]:
+        """Every figure in reading order (for the figure files)."""
+        return [figure for section in self._walk() for figure in section.figures]
 
-        walk(self.sections)
+    def _walk(self) -> list[Section]:
+        out: list[Section] = []
+
+        def visit(sections: list[Section]) -> None:
+            for section in sections:
+                out.append(section)
+                visit(section.subsections)
+
+        visit(self.sections)
         return out
 
     def to_data(self) -> dict[str, Any]:
@@ -153,7 +160,7 @@ class _Builder:
         if r.kind == "relative_change":
             return self.f.percent(x, signed=True)
         if r.kind == "effect":
-            if r.unit == "" and getattr(r, "scale", "") == "DKK":
+            if getattr(r, "scale", "") == "DKK":
                 return self.f.dkk(x, signed=True)
             return self.f.points(x)
         if r.kind == "amount":

@@ -92,12 +92,16 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
 
 
 def to_svg(fig: Figure, title: str = "") -> str:
-    """The figure as deterministic SVG markup (no date, fixed ids), with a ``<title>`` for screen readers."""
+    """The figure as deterministic SVG markup (no date, fixed ids), with a ``<title>`` for screen readers.
+
+    Comments are removed: matplotlib copies label text into them, and a
+    comment is the one place where text inside the markup is not escaped.
+    """
     buffer = io.StringIO()
     with _style():
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->", "", svg[svg.index("<svg") :], flags=re.S)
     if title:
         escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escaped}</title>", svg, count=1)

@@ -9,11 +9,16 @@ and the sentence quoting it can never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from ..config import Lang
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["Formatter"]
 
@@ -105,15 +110,15 @@ class Formatter:
                 return words
         return None
 
-    def date(self, day: object) -> str:
+    def date(self, day: dt.date) -> str:
         """A date as ``23. november 2026`` (da) or ``23 November 2026`` (en)."""
-        name = _MONTHS[self.lang][day.month - 1]  # type: ignore[attr-defined]
+        name = _MONTHS[self.lang][day.month - 1]
         dot = "." if self.lang == "da" else ""
-        return f"{day.day}{dot} {name} {day.year}"  # type: ignore[attr-defined]
+        return f"{day.day}{dot} {name} {day.year}"
 
-    def month(self, period: object) -> str:
+    def month(self, period: pd.Period) -> str:
         """A month as ``august 2023`` / ``August 2023``."""
-        return f"{_MONTHS[self.lang][period.month - 1]} {period.year}"  # type: ignore[attr-defined]
+        return f"{_MONTHS[self.lang][period.month - 1]} {period.year}"
 
 
 def _half_up(value: float, decimals: int) -> Decimal:

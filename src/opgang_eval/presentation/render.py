@@ -25,12 +25,6 @@ from .texts import t
 __all__ = ["render_html", "render_pdf", "render_xlsx", "write_figures"]
 
 _TEMPLATES = files("opgang_eval.presentation").joinpath("templates")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _svg(markup: str) -> str:
-    """SVG without comments (matplotlib writes label text into comments)."""
-    return _COMMENT.sub("", markup)
 
 
 def render_html(ctx: Context) -> str:
@@ -38,8 +32,6 @@ def render_html(ctx: Context) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(_TEMPLATES.joinpath("report.html.j2").read_text(encoding="utf-8"))
     css = _TEMPLATES.joinpath("report.css").read_text(encoding="utf-8")
-    for figure in _figures(ctx):
-        object.__setattr__(figure, "svg", _svg(figure.svg))
     return template.render(
         ctx=ctx,
         css=css,
@@ -48,25 +40,13 @@ def render_html(ctx: Context) -> str:
     )
 
 
-def _figures(ctx: Context) -> list:
-    out = []
-
-    def walk(sections: list) -> None:
-        for section in sections:
-            out.extend(section.figures)
-            walk(section.subsections)
-
-    walk(ctx.sections)
-    return out
-
-
 def write_figures(ctx: Context, folder: Path) -> list[Path]:
     """Each figure as ``folder/<id>.svg`` (for the PDF, and for reuse in slides)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for figure in _figures(ctx):
+    for figure in ctx.figures():
         path = folder / f"{figure.id}.svg"
-        path.write_text(_svg(figure.svg), encoding="utf-8")
+        path.write_text(figure.svg, encoding="utf-8")
         written.append(path)
     return written
 
