@@ -300,7 +300,7 @@ def test_reference_has_the_canonical_dtypes(reference):
     assert fam["family_id"].dtype == "str"
     assert fam["family_id"].iloc[0] == "F0001"
     assert isinstance(fam["arm"].dtype, pd.CategoricalDtype)
-    assert list(fam["arm"].cat.categories) == list(ARM.codes) == ["intervention", "control"]
+    assert list(fam["arm"].cat.categories) == list(ARM.codes) == ["intervention", "control", "comparison"]
     assert fam["enrolled_on"].dtype == "datetime64[s]"
     assert fam["exited_on"].dtype == "datetime64[s]"
     assert fam["exited_on"].notna().any() and fam["exited_on"].isna().any()

@@ -11,13 +11,17 @@ University). They are computed here from the raw files with plain pandas
 from __future__ import annotations
 
 import filecmp
+import math
+import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import opgang_eval
 from calibration import headline, read
 from opgang_eval.cli import main
-from opgang_eval.synthetic import Scenario, generate, write_extracts, write_sample
+from opgang_eval.synthetic import Scenario, generate, simulate, write_extracts, write_sample
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
@@ -115,3 +119,153 @@ def test_sample_command_writes_a_loadable_folder(tmp_path):
     assert main(["sample", str(tmp_path / "s"), "--families", "10", "--seed", "5", "--format", "parquet"]) == 0
     assert (tmp_path / "s" / "families.parquet").is_file()
     assert main(["validate", str(tmp_path / "s")]) == 0
+
+
+# -- the comparison pool ------------------------------------------------------------
+
+BENEFITS = [
+    "cash_benefit",
+    "unemployment_benefit",
+    "sickness_benefit",
+    "resource_course",
+    "job_clarification",
+    "flexjob_waiting",
+    "early_retirement",
+]
+WORK = ["job", "flexjob", "education"]
+POOL = Scenario(intervention_families=200, control_families=0, comparison_families=4000)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    return simulate(POOL, seed=11)
+
+
+def _with_family(sim) -> pd.DataFrame:
+    """Parents' statuses as text, each row with the parent's family row and latent type."""
+    t = sim.tables
+    status = t["parent_status"].astype({"person_id": "str", "month": "str", "status": "str"})
+    parents = t["parents"].merge(t["families"], on="family_id")
+    parents["type"] = parents["family_id"].map(sim.comparison_type)
+    return status.merge(parents, on="person_id")
+
+
+def test_default_scenario_has_no_comparison_pool():
+    sim = simulate(seed=20190901)
+    assert set(sim.tables["families"]["arm"]) == {"intervention", "control"}
+    assert sim.comparison_type.empty
+    assert math.isnan(sim.truth["naive_work_or_education_effect"])
+    assert sim.truth["work_or_education_effect"] == pytest.approx(0.52 - 0.30, abs=0.02)
+    plain = generate(seed=20190901)
+    for name, frame in plain.items():
+        pd.testing.assert_frame_equal(frame, sim.tables[name])
+
+
+def test_comparison_families_are_unenrolled_and_load(pool, tmp_path):
+    fam = pool.tables["families"]
+    comparison = fam[fam["arm"] == "comparison"]
+    assert len(comparison) == 4000 and (fam["arm"] == "control").sum() == 0
+    assert comparison["enrolled_on"].isna().all() and comparison["exited_on"].isna().all()
+    assert comparison["stratum"].isna().all()
+    assert fam.loc[fam["arm"] == "intervention", "enrolled_on"].notna().all()
+    assert set(comparison["site"]) == {"Gellerup", "Aarhus Vest", "Aarhus Nord"}
+    assert sorted(pool.comparison_type.index) == sorted(comparison["family_id"])
+    assert (pool.comparison_type == "B").sum() == 2000
+    write_extracts(pool.tables, tmp_path)
+    assert ",comparison,,Aarhus" in (tmp_path / "families.csv").read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", opgang_eval.DataQualityWarning)  # comparison families have no stratum
+        ex = opgang_eval.load(tmp_path)
+    assert (ex.families["arm"] == "comparison").sum() == 4000
+
+
+def test_comparison_history_covers_every_possible_enrolment_month(pool):
+    s = _with_family(pool)
+    first = s.groupby("arm")["month"].min()
+    # 36 months before the earliest enrolment month (2019-09), for every comparison parent.
+    assert (s[s["arm"] == "comparison"].groupby("person_id")["month"].min() == "2016-09").all()
+    assert first["intervention"] >= "2016-09"
+    spend = pool.tables["expenditure"].merge(pool.tables["families"], on="family_id")
+    per_family = spend[spend["arm"] == "comparison"].groupby("family_id")["month"].agg(["min", "max"])
+    assert (per_family["min"] == "2017-09").all() and (per_family["max"] == "2023-08").all()
+
+
+def test_comparison_pool_differs_at_baseline(pool):
+    s = _with_family(pool)
+    s["benefit"] = s["status"].isin(BENEFITS)
+    itv = s[s["arm"] == "intervention"].copy()
+    month = pd.PeriodIndex(itv["month"], freq="M")
+    enrolled = pd.PeriodIndex(itv["enrolled_on"].dt.to_period("M"))
+    itv["k"] = (month.year - enrolled.year) * 12 + (month.month - enrolled.month)
+    before = itv[(itv["k"] >= -36) & (itv["k"] <= -1)]
+    assert (before.groupby("person_id").size() == 36).all()
+    itv_months = before.groupby("person_id")["benefit"].sum().mean()
+    itv_last = itv.loc[itv["k"] == -1, "benefit"].mean()
+    comp = s[s["arm"] == "comparison"].sort_values(["person_id", "month"])
+    first36 = comp.groupby("person_id").head(36)
+    comp_months = first36.groupby("person_id")["benefit"].sum().mean()
+    comp_last = comp.loc[comp["month"] == "2019-08", "benefit"].mean()
+    # Type A is the intervention arm's process: the pool is pulled towards work by type B.
+    assert itv_months > 30
+    assert itv_months - comp_months > 8
+    assert itv_last - comp_last > 0.2
+    parents = pool.tables["parents"].merge(pool.tables["families"], on="family_id")
+    parents["type"] = parents["family_id"].map(pool.comparison_type).fillna("intervention")
+    age = 2020 - parents.groupby("type")["birth_year"].mean()
+    assert age["B"] < age["A"] - 2 and age["B"] < age["intervention"] - 2
+    kids = pool.tables["children"]["family_id"].value_counts()
+    fam = pool.tables["families"].assign(kids=lambda d: d["family_id"].map(kids))
+    fam["type"] = fam["family_id"].map(pool.comparison_type).fillna("intervention")
+    per_family = fam.groupby("type")["kids"].mean()
+    assert per_family["B"] < per_family["A"] - 1 and per_family["B"] < per_family["intervention"] - 1
+
+
+def test_truth_is_what_the_tables_show(pool):
+    s = _with_family(pool)
+    end = s[s["month"] == "2023-08"]
+    work = end["status"].isin(WORK)
+    retired = end["status"] == "early_retirement"
+    itv, comp = end["arm"] == "intervention", end["arm"] == "comparison"
+    type_a = comp & (end["type"] == "A")
+    truth = pool.truth
+    assert truth["work_or_education_effect"] == pytest.approx(work[itv].mean() - work[type_a].mean(), abs=1e-12)
+    assert truth["early_retirement_effect"] == pytest.approx(retired[itv].mean() - retired[type_a].mean(), abs=1e-12)
+    assert truth["naive_work_or_education_effect"] == pytest.approx(work[itv].mean() - work[comp].mean(), abs=1e-12)
+    # Whole persons: each share is within one person of its target.
+    assert work[itv].mean() == pytest.approx(0.52, abs=0.005)
+    assert work[type_a].mean() == pytest.approx(0.30, abs=0.001)
+    assert work[comp & (end["type"] == "B")].mean() == pytest.approx(0.75, abs=0.001)
+    assert retired[comp & (end["type"] == "B")].mean() == pytest.approx(0.01, abs=0.001)
+    assert truth["work_or_education_effect"] == pytest.approx(0.22, abs=0.01)
+    assert abs(truth["naive_work_or_education_effect"] - truth["work_or_education_effect"]) > 0.15
+
+
+def test_pool_leaves_the_randomised_arms_on_target(tmp_path):
+    sim = simulate(Scenario(intervention_families=200, control_families=200, comparison_families=2000), seed=4)
+    keep = set(sim.tables["families"].query("arm != 'comparison'")["family_id"])
+    people = set(sim.tables["parents"].query("family_id in @keep")["person_id"])
+    people |= set(sim.tables["children"].query("family_id in @keep")["person_id"])
+    randomised = {
+        name: frame[frame["family_id"].isin(keep)] if "family_id" in frame else frame[frame["person_id"].isin(people)]
+        for name, frame in sim.tables.items()
+    }
+    write_extracts(randomised, tmp_path)
+    figures = headline(read(tmp_path), "2023-08")
+    itv, ctl = figures.loc["intervention"], figures.loc["control"]
+    assert itv["work_or_education"] == pytest.approx(0.52, abs=0.006)
+    assert itv["early_retirement"] == pytest.approx(0.21, abs=0.006)
+    assert itv["absence_change"] == pytest.approx(-0.25, abs=0.02)
+    assert itv["savings_vs_control"] == pytest.approx(250_000, abs=2_000)
+    assert ctl["work_or_education"] == pytest.approx(0.30, abs=0.006)
+    # The truth pools the control arm with type A comparison families: both have the control targets.
+    assert sim.truth["counterfactual_work_or_education"] == pytest.approx(0.30, abs=0.002)
+
+
+def test_sample_command_writes_a_comparison_pool(tmp_path, capsys):
+    out = tmp_path / "s"
+    assert main(["sample", str(out), "--families", "10", "--control", "0", "--comparison", "40", "--seed", "5"]) == 0
+    fam = pd.read_csv(out / "families.csv")
+    assert fam["arm"].value_counts().to_dict() == {"comparison": 40, "intervention": 10}
+    assert main(["sample", str(tmp_path / "t"), "--comparison", "-1"]) == 2
+    assert "--comparison must not be negative" in capsys.readouterr().err
+    assert not (tmp_path / "t").exists()

@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("out", type=Path, metavar="OUT", help="folder to write (must be empty or new)")
     sample.add_argument("--families", type=int, default=62, metavar="N", help="intervention families (default 62)")
+    sample.add_argument(
+        "--control", type=int, metavar="N", help="control families (default: as many as --families; 0: no control arm)"
+    )
+    sample.add_argument(
+        "--comparison",
+        type=int,
+        default=0,
+        metavar="N",
+        help="non-randomised comparison families for an observational design (default 0)",
+    )
     sample.add_argument("--seed", type=int, default=20190901, metavar="S", help="random seed (default 20190901)")
     sample.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
     sample.add_argument("--force", action="store_true", help="replace the files of an existing folder")
@@ -120,12 +130,27 @@ def _sample(args: argparse.Namespace) -> int:
     if args.families < 1:
         print("--families must be at least 1.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for option, value in (("--control", args.control), ("--comparison", args.comparison)):
+        if value is not None and value < 0:
+            print(f"{option} must not be negative.", file=sys.stderr)
+            return EXIT_BAD_INPUT
     from .synthetic import write_sample
 
     try:
-        written = write_sample(args.out, families=args.families, seed=args.seed, fmt=args.format, force=args.force)
+        written = write_sample(
+            args.out,
+            families=args.families,
+            seed=args.seed,
+            fmt=args.format,
+            force=args.force,
+            control=args.control,
+            comparison=args.comparison,
+        )
     except FileExistsError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:  # Scenario.check and the calibration refuse sizes they cannot honour
+        print(f"Cannot generate this sample: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"Wrote {len(written)} files to {args.out}.")
     return EXIT_OK

@@ -18,9 +18,28 @@ from typing import Any, Literal, get_args
 from .errors import ConfigError, Failure, Rule
 from .schema import STATUS, SURVEY_ITEM, normalise_label
 
-__all__ = ["Config", "Lang"]
+__all__ = ["ComparisonSettings", "Config", "Lang"]
 
 Lang = Literal["da", "en"]
+DesignChoice = Literal["auto", "randomised", "observational"]
+MatchMethod = Literal["nearest", "weighting"]
+Distance = Literal["logit", "score"]
+
+#: Baseline covariates of the propensity model (computed per family from the extracts).
+COVARIATES = (
+    "parent_age",
+    "female_share",
+    "two_parents",
+    "children",
+    "youngest_child_age",
+    "children_0_5",
+    "children_13_17",
+    "benefit_months",
+    "baseline_work_or_education",
+    "baseline_cash_benefit",
+    "baseline_other_benefit",
+    "site",
+)
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -29,6 +48,57 @@ DEFAULT_SCALE = (1.0, 5.0)
 
 #: The disclosure threshold may be raised, never lowered below this.
 MIN_CELL_FLOOR = 5
+
+
+@dataclass(frozen=True)
+class ComparisonSettings:
+    """How a non-randomised comparison pool is turned into a comparison group (``[comparison]``).
+
+    Attributes
+    ----------
+    method
+        ``nearest``: nearest-neighbour matching on the logit of the
+        propensity score; ``weighting``: inverse-probability weights for the
+        effect on the treated (comparison weight p/(1−p)).
+    ratio
+        Comparison families matched to each intervention family (k:1).
+    caliper
+        Largest allowed distance, in standard deviations of the logit of the
+        score (pooled SD of the two groups); ``None`` for none. Default 0.2
+        (Austin 2011).
+    replace
+        Whether a comparison family may be matched to several intervention families.
+    distance
+        What neighbours are near on: ``logit`` of the score (default) or the
+        ``score`` itself (MatchIt's default).
+    common_support
+        Leave out families outside the other group's range of the distance
+        (min–max rule); how many is reported.
+    exact
+        Covariates that must be equal within a match (e.g. ``["two_parents"]``).
+    covariates
+        Covariates of the propensity model (names of :data:`COVARIATES`).
+    pseudo_enrolment
+        Month assigned to comparison families without ``enrolled_on``:
+        ``"calendar"`` draws each one (seeded) from the intervention families'
+        enrolment months; ``"YYYY-MM"`` gives all the same month.
+    event_window
+        Months relative to enrolment shown in the event study (inclusive).
+    event_bin
+        Months per event-study period: 1 (months) or 3 (quarters).
+    """
+
+    method: MatchMethod = "nearest"
+    ratio: int = 1
+    caliper: float | None = 0.2
+    replace: bool = False
+    distance: Distance = "logit"
+    common_support: bool = True
+    exact: tuple[str, ...] = ()
+    covariates: tuple[str, ...] = COVARIATES
+    pseudo_enrolment: str = "calendar"
+    event_window: tuple[int, int] = (-24, 36)
+    event_bin: int = 1
 
 
 @dataclass(frozen=True)
@@ -64,6 +134,13 @@ class Config:
     price_index
         Year → consumer price index, added to (and overriding) the shipped
         Danmarks Statistik index; needed for years it does not cover.
+    design
+        ``auto``: effects against the control arm when there is one, else
+        against a matched comparison pool; ``randomised`` or
+        ``observational`` force one (e.g. to check the observational design
+        against the experiment on the same extract).
+    comparison
+        Settings of the observational design (``[comparison]`` table).
     """
 
     end: str | None = None
@@ -78,6 +155,8 @@ class Config:
     survey_scales: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     price_year: int | None = None
     price_index: Mapping[int, float] = field(default_factory=dict)
+    design: DesignChoice = "auto"
+    comparison: ComparisonSettings = field(default_factory=ComparisonSettings)
 
     # -- construction -------------------------------------------------------
 
@@ -136,6 +215,11 @@ class Config:
         out["youth_ages"] = list(self.youth_ages)
         out["survey_scales"] = {k: list(v) for k, v in self.survey_scales.items()}
         out["price_index"] = {str(k): v for k, v in self.price_index.items()}
+        cmp = out["comparison"]
+        for key in ("exact", "covariates", "event_window"):
+            cmp[key] = list(cmp[key])
+        if cmp["caliper"] is None:
+            del cmp["caliper"]  # TOML has no null: an absent caliper is none
         return out
 
     def __str__(self) -> str:
@@ -289,6 +373,107 @@ def _index(value: Any) -> dict[int, float]:
     return out
 
 
+def _design(value: Any) -> DesignChoice:
+    if value not in get_args(DesignChoice):
+        raise ValueError(f"design must be one of {', '.join(get_args(DesignChoice))}.")
+    return value
+
+
+def _choice(options: tuple[str, ...], what: str) -> Any:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise ValueError(f"{what} must be one of {', '.join(options)}.")
+        return str(value)
+
+    return check
+
+
+def _caliper(value: Any) -> float | None:
+    if value is None or value is False:
+        return None
+    return _number(0, math.inf, "caliper", high_open=True)(value)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("Write true or false.")
+    return value
+
+
+def _covariates(allow_empty: bool) -> Any:
+    def check(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or (not value and not allow_empty):
+            raise ValueError(f"Give a list of covariates from: {', '.join(COVARIATES)}.")
+        unknown = [v for v in value if v not in COVARIATES]
+        if unknown:
+            raise ValueError(f"Unknown covariate {unknown[0]!r}. Use: {', '.join(COVARIATES)}.")
+        return tuple(dict.fromkeys(value))
+
+    return check
+
+
+def _pseudo(value: Any) -> str:
+    if value == "calendar":
+        return value
+    try:
+        month = _month(value)
+    except ValueError:
+        month = None
+    if month is None:
+        raise ValueError('pseudo_enrolment is "calendar" or a month "YYYY-MM".')
+    return month
+
+
+def _window(value: Any) -> tuple[int, int]:
+    ok = (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and value[0] <= -2
+        and value[1] >= 0
+    )
+    if not ok:
+        raise ValueError("Give event_window as [first, last] months around enrolment, first ≤ −2 and last ≥ 0.")
+    return (value[0], value[1])
+
+
+def _bin(value: Any) -> int:
+    if value not in (1, 3) or isinstance(value, bool):
+        raise ValueError("event_bin is 1 (months) or 3 (quarters).")
+    return int(value)
+
+
+_COMPARISON_CHECKERS: dict[str, Any] = {
+    "method": _choice(get_args(MatchMethod), "method"),
+    "ratio": _int(1, "ratio"),
+    "caliper": _caliper,
+    "replace": _bool,
+    "distance": _choice(get_args(Distance), "distance"),
+    "common_support": _bool,
+    "exact": _covariates(allow_empty=True),
+    "covariates": _covariates(allow_empty=False),
+    "pseudo_enrolment": _pseudo,
+    "event_window": _window,
+    "event_bin": _bin,
+}
+
+
+def _comparison(value: Any) -> ComparisonSettings:
+    if isinstance(value, ComparisonSettings):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError('Give comparison as a table, e.g. [comparison] method = "nearest".')
+    changes = {}
+    for key, item in value.items():
+        if key not in _COMPARISON_CHECKERS:
+            raise ValueError(f"Unknown comparison setting '{key}'. Known: {', '.join(_COMPARISON_CHECKERS)}.")
+        try:
+            changes[key] = _COMPARISON_CHECKERS[key](item)
+        except ValueError as exc:
+            raise ValueError(f"comparison.{key}: {exc}") from None
+    return replace(ComparisonSettings(), **changes)
+
+
 _CHECKERS: dict[str, Any] = {
     "end": _month,
     "work_or_education": _statuses,
@@ -302,4 +487,6 @@ _CHECKERS: dict[str, Any] = {
     "survey_scales": _scales,
     "price_year": _year,
     "price_index": _index,
+    "design": _design,
+    "comparison": _comparison,
 }

@@ -10,19 +10,37 @@ from typing import Any
 
 import pandas as pd
 
-from .comparison import absence_effect, share_effects, youth_effect
+from .comparison import (
+    EventStudy,
+    ObservationalDesign,
+    absence_effect,
+    event_study,
+    observational_design,
+    observational_effects,
+    share_effects,
+    youth_effect,
+)
 from .config import Config
 from .costs import savings
+from .costs.savings import Reference
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
 from .measures.frames import Frames, build_frames
 from .measures.headline import HEADLINE_IDS, absence_change, status_shares, youth_job_change
 from .measures.survey import survey_changes
-from .results import Amount, Result
+from .results import Amount, Design, Effect, Result
 
 __all__ = ["Evaluation", "evaluate"]
 
 _SAVINGS_COMPARE = "savings compare the arms; the estimate is the intervention arm's result"
+
+_DESIGN_WORDS = {
+    "randomised": "randomised control arm",
+    "matched": "matched comparison group (observational, weaker than randomisation)",
+    "weighted": "weighted comparison group (observational, weaker than randomisation)",
+    "none": "no comparison group",
+    "before_after": "no comparison group",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,15 @@ class Evaluation:
         Input files with their sha256, for the report's appendix.
     warnings
         Data-quality warnings from loading and notes from the evaluation.
+    design
+        What the effects rest on: ``randomised`` (control arm), ``matched``
+        or ``weighted`` (observational design on a comparison pool) or
+        ``none`` (no comparison; savings are a before-after estimate).
+    observational
+        The matched or weighted comparison group, its balance and
+        propensity model (``None`` unless the design is observational).
+    event_study
+        Event study of the work share (observational design only).
     """
 
     arms: Mapping[str, Mapping[str, Result]]
@@ -56,6 +83,9 @@ class Evaluation:
     end: pd.Period
     sources: Mapping[str, Source] = field(repr=False)
     warnings: pd.DataFrame = field(repr=False)
+    design: Design = "randomised"
+    observational: ObservationalDesign | None = field(default=None, repr=False)
+    event_study: EventStudy | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         freeze = MappingProxyType
@@ -105,11 +135,18 @@ class Evaluation:
             rows.append(row)
         return pd.DataFrame(rows).set_index("measure")
 
+    def _heading(self) -> str:
+        groups = ", ".join(self.arms)
+        if self.observational is not None:
+            c = self.observational.counts
+            groups += f"; comparison pool of {c['comparison']:,} families"
+        return f"Evaluation to {self.end} ({groups}); effects: {_DESIGN_WORDS[self.design]}"
+
     def __str__(self) -> str:
-        return f"Evaluation to {self.end} ({', '.join(self.arms)})\n{self.summary().to_string()}"
+        return f"{self._heading()}\n{self.summary().to_string()}"
 
     def _repr_html_(self) -> str:
-        return f"<p>Evaluation to {html.escape(str(self.end))}</p>" + self.summary().to_html()
+        return f"<p>{html.escape(self._heading())}</p>" + self.summary().to_html()
 
 
 def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None = None) -> Evaluation:
@@ -126,15 +163,35 @@ def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None
     cfg = Config.resolve(config, default=extracts.config)
     fr = build_frames(extracts, cfg)
     arms = {arm: _arm_measures(fr, cfg, arm) for arm in fr.arms()}
-    account = savings(fr, extracts.unit_costs, cfg)
+    design = _choose_design(fr, cfg)
+    od = observational_design(fr, cfg) if design == "observational" else None
+    reference = None
+    if od is not None and od.available:
+        reference = Reference(od.weights, od.kind, od.description)
+    account = savings(fr, extracts.unit_costs, cfg, reference)
     if "intervention" in arms:
         arms["intervention"]["savings_per_family"] = account.measure
-    effects: dict[str, Result] = {
-        **share_effects(fr, cfg, arms),
-        "school_absence_change": absence_effect(fr, cfg, arms),
-        "youth_job_rate_change": youth_effect(fr, cfg, arms),
-        "savings_per_family": account.effect,
-    }
+    if od is not None:
+        effects = observational_effects(fr, cfg, od)
+        effects["savings_per_family"] = (
+            account.effect
+            if od.available
+            else Effect.unavailable("savings_per_family", "effect", od.reason or "", scale="DKK", design=od.kind)
+        )
+    else:
+        effects = {
+            **share_effects(fr, cfg, arms),
+            "school_absence_change": absence_effect(fr, cfg, arms),
+            "youth_job_rate_change": youth_effect(fr, cfg, arms),
+            "savings_per_family": account.effect,
+        }
+    extra: dict[str, pd.DataFrame] = {}
+    study = None
+    if od is not None:
+        extra["balance"] = od.balance
+        if od.available:
+            study = event_study(fr, cfg, od)
+            extra["event_study"] = study.table
     tables = {
         "flow": flow_table(fr, arms),
         "baseline": baseline_table(fr),
@@ -147,9 +204,19 @@ def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None
         "savings_by_year": account.by_year,
         "savings_by_month": account.by_month,
         "savings_sensitivity": account.sensitivity,
+        **extra,
     }
     survey = {arm: survey_changes(fr, arm) for arm in fr.arms()}
-    return Evaluation(arms, effects, survey, tables, cfg, fr.end, extracts.sources, extracts.warnings)
+    kind: Design = od.kind if od is not None else "randomised" if "control" in arms else "none"
+    return Evaluation(arms, effects, survey, tables, cfg, fr.end, extracts.sources, extracts.warnings, kind, od, study)
+
+
+def _choose_design(fr: Frames, cfg: Config) -> str:
+    """``randomised`` or ``observational`` (see ``Config.design``); ``auto`` prefers the control arm."""
+    present = set(fr.families["arm"].unique())
+    if cfg.design == "auto":
+        return "randomised" if "control" in present or "comparison" not in present else "observational"
+    return cfg.design
 
 
 def _arm_measures(fr: Frames, cfg: Config, arm: str, labels: tuple[str, ...] = ()) -> dict[str, Result]:

@@ -21,7 +21,7 @@ import pandas as pd
 
 __all__ = ["Amount", "Effect", "RelativeChange", "Result", "Share", "SurveyChange"]
 
-Design = Literal["randomised", "before_after", "none"]
+Design = Literal["randomised", "matched", "weighted", "before_after", "none"]
 
 #: Columns every result contributes to a tidy frame, in order.
 RESULT_COLUMNS = (

@@ -78,7 +78,7 @@ class Vocabulary:
         return ", ".join(f"{code} ({' / '.join(alts)})" if alts else code for code, alts in self.labels.items())
 
 
-ARM = Vocabulary("arm", {"intervention": ("indsats",), "control": ("kontrol",)})
+ARM = Vocabulary("arm", {"intervention": ("indsats",), "control": ("kontrol",), "comparison": ("sammenligning",)})
 
 SEX = Vocabulary("sex", {"F": ("K", "kvinde", "female"), "M": ("mand", "male")})
 
@@ -183,7 +183,8 @@ TABLES: dict[str, Table] = {
             (
                 Column("family_id", "id"),
                 Column("arm", "code", vocabulary=ARM),
-                Column("enrolled_on", "date"),
+                # Empty only for comparison families (checked per row): they get a pseudo-enrolment month.
+                Column("enrolled_on", "date", nullable=True),
                 Column("site", "text", required=False, nullable=True),
                 Column("stratum", "text", required=False, nullable=True),
                 Column("exited_on", "date", required=False, nullable=True),

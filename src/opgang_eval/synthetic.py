@@ -29,14 +29,41 @@ jobafklaring, then ledighedsydelse, then fleksjob), and before enrolment the
 status history is a Markov chain over the benefit states. Everything is
 vectorised over persons; the only Python loops run over calendar months or
 a handful of path steps.
+
+Comparison pool
+---------------
+With ``Scenario.comparison_families`` above zero the extracts also hold
+register families that were not randomised (arm ``comparison``), for an
+observational design that matches them to the intervention arm on baseline
+covariates. They differ *on observables* through a latent family type. The
+randomised arms are all type A, "far from the labour market": the process
+above. A share ``comparison_near_share`` of the comparison families are
+type B, "near the labour market": their status chain starts mostly in a
+job or on unemployment benefit and finds jobs far more often, their
+parents are younger and they have fewer children. Type A comparison
+families are the randomised arms' population without the programme: same
+chain, and end states allotted to the control arm's targets; type B has its
+own (``comparison_near``). A comparison of the intervention arm with the
+whole pool is therefore biased, and one that balances the baseline
+covariates is not (up to what the covariates miss). :func:`simulate`
+returns the effects the data were built to have, so an estimator can be
+checked against them.
+
+Comparison families' ``enrolled_on`` is written empty: the evaluation gives
+them a pseudo-enrolment month. Internally each has an anchor month drawn
+from the intervention's enrolment calendar, which places its outcomes; its
+status history and expenditure start early enough that any enrolment month
+in ``enrol_from … enrol_to`` has the full history before it.
 """
 
 from __future__ import annotations
 
 import math
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -45,7 +72,7 @@ import pandas as pd
 from .costs.prices import default_price_index
 from .schema import STATUS, TABLES
 
-__all__ = ["ArmTargets", "Scenario", "generate", "write_extracts", "write_sample"]
+__all__ = ["ArmTargets", "Scenario", "Simulation", "generate", "simulate", "write_extracts", "write_sample"]
 
 Format = Literal["csv", "parquet"]
 
@@ -108,6 +135,37 @@ _START = {
     "other": 0.03,
 }
 
+# Type B comparison parents, "near the labour market": benefit spells are
+# short and end in a job, jobs last. Most months are spent in work.
+_CHAIN_NEAR = {
+    "cash_benefit": {
+        "job": 0.06,
+        "unemployment_benefit": 0.02,
+        "education": 0.01,
+        "sickness_benefit": 0.005,
+        "other": 0.005,
+    },
+    "resource_course": {"cash_benefit": 0.05, "job": 0.03},
+    "sickness_benefit": {"job": 0.12, "cash_benefit": 0.05},
+    "job_clarification": {"job": 0.05, "cash_benefit": 0.05},
+    "flexjob_waiting": {"flexjob": 0.08, "cash_benefit": 0.02},
+    "flexjob": {"flexjob_waiting": 0.01},
+    "unemployment_benefit": {"job": 0.15, "cash_benefit": 0.02, "education": 0.01},
+    "job": {"unemployment_benefit": 0.015, "sickness_benefit": 0.003, "cash_benefit": 0.002},
+    "education": {"job": 0.05, "cash_benefit": 0.01},
+    "other": {"job": 0.10, "cash_benefit": 0.05},
+    "early_retirement": {},
+}
+
+_START_NEAR = {
+    "job": 0.40,
+    "unemployment_benefit": 0.30,
+    "cash_benefit": 0.15,
+    "education": 0.05,
+    "sickness_benefit": 0.05,
+    "other": 0.05,
+}
+
 
 @dataclass(frozen=True)
 class ArmTargets:
@@ -153,6 +211,37 @@ class Scenario:
     from autumn 2019; follow-up to August 2023; savings of 250,000 DKK per
     family (Aarhus University). The control arm's targets are assumptions of
     this generator: "ordinary services" improve a little.
+
+    ``control_families=0`` leaves out the control arm; ``None`` makes it as
+    large as the intervention arm. The ``comparison_*`` fields describe the
+    pool of non-randomised families (none by default, so the default sample
+    is the randomised evaluation alone); see the module docstring.
+
+    Attributes
+    ----------
+    comparison_families
+        Families in the comparison pool (arm ``comparison``).
+    comparison_near_share
+        Share of them that are type B, "near the labour market" (a whole
+        number of families, rounded).
+    comparison_near
+        End-state targets of type B parents at ``E``. Only the end-state
+        fields (``work_or_education``, ``flexjob_share``, ``job_share``,
+        ``early_retirement``) are used: absence, youth jobs, the survey and
+        expenditure of every comparison family follow ``control``, as no
+        comparison family is in the programme. Type A comparison parents
+        are allotted to ``control``'s end states.
+    comparison_near_age_gap
+        How many years younger type B parents are drawn. Parents are then
+        made at least 18 years older than their oldest child, which narrows
+        the realised gap a little (about 4 years with the defaults).
+    comparison_near_children
+        Children per type B family (type A families have
+        ``children_per_family``).
+    comparison_sites
+        Where comparison families live, with weights: mostly other areas of
+        the municipality, with some overlap with ``sites`` so that site can
+        enter the matching. Comparison families have no stratum.
     """
 
     intervention_families: int = 62
@@ -174,6 +263,12 @@ class Scenario:
     exited: float = 0.10
     survey_response: float = 0.9
     survey_retention: float = 0.8
+    comparison_families: int = 0
+    comparison_near_share: float = 0.5
+    comparison_near: ArmTargets = field(default_factory=lambda: ArmTargets(0.75, 0.05, 0.85, 0.01, -0.03, 0.08, 0.1))
+    comparison_near_age_gap: float = 5.0
+    comparison_near_children: float = 1.8
+    comparison_sites: tuple[tuple[str, float], ...] = (("Gellerup", 0.2), ("Aarhus Vest", 0.4), ("Aarhus Nord", 0.4))
 
     @property
     def n_control(self) -> int:
@@ -187,12 +282,66 @@ class Scenario:
             raise ValueError("enrol_from must not be after enrol_to")
         if (end - last).n < 24:
             raise ValueError("end must be at least 24 months after enrol_to (baseline and follow-up must not overlap)")
-        if self.intervention_families < 1 or self.n_control < 0:
-            raise ValueError("need at least one intervention family and a non-negative control arm")
+        if self.intervention_families < 1 or self.n_control < 0 or self.comparison_families < 0:
+            raise ValueError("need at least one intervention family and non-negative control and comparison arms")
+        if not 0 <= self.comparison_near_share <= 1:
+            raise ValueError("comparison_near_share must lie between 0 and 1")
+        if self.comparison_near_children < 1:
+            raise ValueError("comparison_near_children must be at least 1")
+        for name in ("sites", "comparison_sites"):
+            weights = [w for _, w in getattr(self, name)]
+            if not weights or min(weights) < 0 or sum(weights) <= 0:
+                raise ValueError(f"{name} needs at least one site and non-negative weights with a positive sum")
         if not 1 <= self.adults_per_family <= 2:
             raise ValueError("adults_per_family must lie between 1 and 2")
         if self.children_per_family < 1:
             raise ValueError("children_per_family must be at least 1")
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """One simulated evaluation: the contract tables and the truth behind them.
+
+    Attributes
+    ----------
+    tables
+        Table name → frame, as :func:`generate` returns them.
+    truth
+        The effects the data were built to have, computed from the generated
+        statuses in ``E`` among parents who have one (those who moved away
+        do not). Shares are of parents in job, flexjob or education
+        (``*_work_or_education``) or on early-retirement pension
+        (``*_early_retirement``):
+
+        * ``intervention_*``: the intervention arm's share;
+        * ``counterfactual_*``: the share type A parents reach without the
+          programme, pooled over the control arm and the type A comparison
+          families (both allotted to the ``control`` targets). The
+          intervention arm is all type A, so this is its counterfactual;
+        * ``comparison_*``: the share of all comparison parents, types A
+          and B together;
+        * ``work_or_education_effect``, ``early_retirement_effect``: the true
+          effect on the intervention arm, intervention − counterfactual;
+        * ``naive_work_or_education_effect``,
+          ``naive_early_retirement_effect``: intervention − comparison, the
+          estimate an unadjusted comparison with the whole pool gives
+          (biased, because type B parents reach work without the
+          programme);
+        * ``comparison_near_share``: the share of type B among comparison
+          families.
+
+        A value is NaN when its groups are empty (no comparison pool, or
+        neither a control arm nor type A comparison families).
+    comparison_type
+        Comparison families' latent type, ``"A"`` (far from the labour
+        market, like the randomised arms) or ``"B"`` (near it), indexed by
+        ``family_id`` in sorted order (empty without a pool). Not in the
+        extracts: an evaluator cannot see it, a test can.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    truth: Mapping[str, float]
+    comparison_type: pd.Series
 
 
 def generate(scenario: Scenario | None = None, seed: int = 20190901) -> dict[str, pd.DataFrame]:
@@ -212,6 +361,30 @@ def generate(scenario: Scenario | None = None, seed: int = 20190901) -> dict[str
         Table name → frame with the contract's columns: ``families``,
         ``parents``, ``children``, ``parent_status``, ``school_absence``,
         ``youth_jobs``, ``expenditure`` and ``survey``.
+
+    See Also
+    --------
+    simulate : the same tables with the true effects behind them.
+    """
+    return simulate(scenario, seed).tables
+
+
+def simulate(scenario: Scenario | None = None, seed: int = 20190901) -> Simulation:
+    """Simulate one evaluation and keep the truth its tables were built from.
+
+    Parameters
+    ----------
+    scenario
+        Sizes and calibration targets, as for :func:`generate`.
+    seed
+        Seed of the random generator; the tables are exactly those
+        :func:`generate` returns for the same scenario and seed.
+
+    Returns
+    -------
+    Simulation
+        The tables, the true and the naive effects (see
+        :class:`Simulation`) and the comparison families' latent types.
     """
     sc = scenario or Scenario()
     sc.check()
@@ -234,7 +407,38 @@ def generate(scenario: Scenario | None = None, seed: int = 20190901) -> dict[str
         "expenditure": _expenditure(sc, fam, par, chi, grid, first_col, last_col, t0, rng),
         "survey": _survey(sc, fam, par, rng),
     }
-    return tables
+    comparison = fam[fam["arm"] == "comparison"].sort_values("family_id")
+    kind = pd.Series(
+        np.where(comparison["near"], "B", "A"), index=pd.Index(comparison["family_id"], name="family_id"), name="type"
+    )
+    return Simulation(tables, MappingProxyType(_truth(fam, par, grid, last_col)), kind)
+
+
+def _truth(fam: pd.DataFrame, par: pd.DataFrame, grid: np.ndarray, last_col: np.ndarray) -> dict[str, float]:
+    """The realised end-state shares and effects of :class:`Simulation`, from the status grid."""
+    in_end = last_col == grid.shape[1] - 1
+    status = grid[:, -1]
+    arm = par["arm"].to_numpy()
+    near = par["near"].to_numpy()
+    groups = {
+        "intervention": arm == "intervention",
+        "counterfactual": (arm == "control") | ((arm == "comparison") & ~near),
+        "comparison": arm == "comparison",
+    }
+    outcomes = {
+        "work_or_education": np.isin(status, [_S[s] for s in _WORK]),
+        "early_retirement": status == _S["early_retirement"],
+    }
+    truth: dict[str, float] = {}
+    for outcome, hit in outcomes.items():
+        for group, members in groups.items():
+            who = members & in_end
+            truth[f"{group}_{outcome}"] = float(hit[who].mean()) if who.any() else math.nan
+        truth[f"{outcome}_effect"] = truth[f"intervention_{outcome}"] - truth[f"counterfactual_{outcome}"]
+        truth[f"naive_{outcome}_effect"] = truth[f"intervention_{outcome}"] - truth[f"comparison_{outcome}"]
+    near_families = fam.loc[fam["arm"] == "comparison", "near"]
+    truth["comparison_near_share"] = float(near_families.mean()) if len(near_families) else math.nan
+    return truth
 
 
 # -- families and persons ---------------------------------------------------------
@@ -253,12 +457,21 @@ def _quota(n: int, share: float, rng: np.random.Generator) -> np.ndarray:
 
 
 def _families(sc: Scenario, rng: np.random.Generator) -> pd.DataFrame:
-    sizes = {"intervention": sc.intervention_families, "control": sc.n_control}
+    """One row per family: arm, dates, site, stratum, size and (comparison only) type B.
+
+    ``enrolled_on`` holds every family's anchor, for comparison families too;
+    :func:`_families_table` writes theirs empty. Draws that only comparison
+    families need are empty without them and leave the random stream as it
+    was, so the randomised arms of a scenario without a pool are unchanged.
+    """
+    sizes = {"intervention": sc.intervention_families, "control": sc.n_control, "comparison": sc.comparison_families}
     arm = np.repeat(list(sizes), list(sizes.values()))
     n = len(arm)
+    comparison = arm == "comparison"
     two = np.concatenate([_quota(k, sc.adults_per_family - 1, rng) for k in sizes.values()])
-    names, weights = zip(*sc.sites, strict=True)
-    site = rng.choice(np.array(names, dtype=object), size=n, p=np.array(weights) / sum(weights))
+    site = np.concatenate(
+        [_sites(sc.sites, n - sc.comparison_families, rng), _sites(sc.comparison_sites, sc.comparison_families, rng)]
+    )
     first = pd.Period(sc.enrol_from, "M").start_time
     last = pd.Period(sc.enrol_to, "M").end_time.normalize()
     days = (last - first).days + 1
@@ -272,6 +485,8 @@ def _families(sc: Scenario, rng: np.random.Generator) -> pd.DataFrame:
     exited[leaves] = exit_days[leaves]
     number = rng.permutation(n) + 1
     width = max(4, len(str(n)))
+    near = np.zeros(n, dtype=bool)
+    near[comparison] = _quota(sc.comparison_families, sc.comparison_near_share, rng)
     fam = pd.DataFrame(
         {
             "family_id": _numbered("F", number, width),
@@ -281,20 +496,35 @@ def _families(sc: Scenario, rng: np.random.Generator) -> pd.DataFrame:
             "stratum": np.where(two, "to forældre", "enlig forsørger"),
             "exited_on": exited,
             "n_parents": np.where(two, 2, 1),
+            "near": near,
         }
     )
-    fam["stratum"] = fam["site"] + " / " + fam["stratum"]
+    # Strata are the randomisation's blocks: comparison families were not randomised.
+    fam["stratum"] = (fam["site"] + " / " + fam["stratum"]).where(~comparison)
     fam["m_f"] = fam["enrolled_on"].dt.to_period("M").array.asi8
     fam["n_children"] = _children_per_family(sc, fam, rng)
     return fam
 
 
+def _sites(sites: tuple[tuple[str, float], ...], n: int, rng: np.random.Generator) -> np.ndarray:
+    names, weights = zip(*sites, strict=True)
+    return rng.choice(np.array(names, dtype=object), size=n, p=np.array(weights) / sum(weights))
+
+
 def _children_per_family(sc: Scenario, fam: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """At least one child each; the arm's total matches ``children_per_family``."""
+    """At least one child each; each arm's total (type B's, in the pool) matches its children per family."""
     out = np.ones(len(fam), dtype=int)
-    for arm in ("intervention", "control"):
-        idx = np.flatnonzero(fam["arm"].to_numpy() == arm)
-        extra = max(0, round(sc.children_per_family * len(idx)) - len(idx))
+    arm = fam["arm"].to_numpy()
+    near = fam["near"].to_numpy()
+    groups = (
+        (arm == "intervention", sc.children_per_family),
+        (arm == "control", sc.children_per_family),
+        ((arm == "comparison") & ~near, sc.children_per_family),
+        (near, sc.comparison_near_children),
+    )
+    for members, per_family in groups:
+        idx = np.flatnonzero(members)
+        extra = max(0, round(per_family * len(idx)) - len(idx))
         if len(idx):
             out[idx] += rng.multinomial(extra, np.full(len(idx), 1 / len(idx)))
     return out
@@ -307,12 +537,14 @@ def _parents(sc: Scenario, fam: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     couple = fam["n_parents"].to_numpy()[f] == 2
     female = np.where(couple, ~second, rng.random(len(f)) < 0.85)
     year = fam["enrolled_on"].dt.year.to_numpy()[f]
-    age = np.clip(np.round(rng.normal(37, 7, len(f))), 21, 62).astype(int)
+    near = fam["near"].to_numpy()[f]
+    age = np.clip(np.round(rng.normal(37, 7, len(f)) - sc.comparison_near_age_gap * near), 21, 62).astype(int)
     return pd.DataFrame(
         {
             "fam": f,
             "family_id": fam["family_id"].to_numpy()[f],
             "arm": fam["arm"].to_numpy()[f],
+            "near": near,
             "birth_year": year - age,
             "sex": np.where(female, "F", "M"),
         }
@@ -354,8 +586,11 @@ def _numbered(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
 
 
 def _families_table(fam: pd.DataFrame) -> pd.DataFrame:
+    """The contract's families table; comparison families' anchors are not written (enrolled_on empty)."""
     cols = ["family_id", "arm", "enrolled_on", "site", "stratum", "exited_on"]
-    return fam[cols].sort_values("family_id").reset_index(drop=True)
+    out = fam[cols].sort_values("family_id").reset_index(drop=True)
+    out["enrolled_on"] = out["enrolled_on"].where(out["arm"] != "comparison")
+    return out
 
 
 # -- parents' monthly status --------------------------------------------------------
@@ -368,28 +603,40 @@ def _status_grid(
 
     Column ``j`` is calendar month ``t0 + j`` (period ordinal). Returns the
     grid, the first and last observed column per parent, and ``t0``.
+
+    A randomised parent is observed from ``history_months`` before enrolment;
+    a comparison parent from ``history_months`` before ``enrol_from``, so
+    that whatever pseudo-enrolment month the evaluation gives the family, its
+    history is complete. Each row follows its type's chain (type B parents
+    the one near the labour market); after the anchor month, parents are
+    allotted to end states by quota within each group of
+    :func:`_outcome_groups` and walk their path there.
     """
     end = _ordinal(sc.end)
     m_f = fam["m_f"].to_numpy()[par["fam"].to_numpy()]
-    t0 = int(m_f.min()) - sc.history_months
+    arm = par["arm"].to_numpy()
+    near = par["near"].to_numpy()
+    first_month = np.where(arm == "comparison", _ordinal(sc.enrol_from), m_f) - sc.history_months
+    t0 = int(first_month.min())
     n_cols = end - t0 + 1
     n = len(par)
     grid = np.empty((n, n_cols), dtype=np.int8)
-    trans = _transition_matrix()
-    state = rng.choice(len(_CODES), size=n, p=_start_vector())
-    cum = np.cumsum(trans, axis=1)
+    state = rng.choice(len(_CODES), size=n, p=_start_vector(_START))
+    state[near] = rng.choice(len(_CODES), size=int(near.sum()), p=_start_vector(_START_NEAR))
+    # Cumulative transition rows of both chains; row (chain, state) is a person's next-state CDF.
+    cum = np.cumsum(np.stack([_transition_matrix(_CHAIN), _transition_matrix(_CHAIN_NEAR)]), axis=2)
+    chain = near.astype(np.intp)
     for j in range(n_cols):
         grid[:, j] = state
         u = rng.random(n)
-        state = (u[:, None] > cum[state]).sum(axis=1).astype(np.int8)
-    first_col = m_f - sc.history_months - t0
+        state = (u[:, None] > cum[chain, state]).sum(axis=1).astype(np.int8)
+    first_col = first_month - t0
     last_col = np.full(n, n_cols - 1)
     col_mf = m_f - t0
-    arm = par["arm"].to_numpy()
     moved = np.zeros(n, dtype=bool)
     dest = np.full(n, -1)
-    for name, targets in (("intervention", sc.intervention), ("control", sc.control)):
-        idx = np.flatnonzero(arm == name)
+    for members, targets in _outcome_groups(sc, arm, near):
+        idx = np.flatnonzero(members)
         moved[idx] = _quota(len(idx), sc.moved_away, rng)
         present = idx[~moved[idx]]
         dest[present] = _allocate(present, targets, rng)
@@ -405,10 +652,32 @@ def _status_grid(
     return grid, first_col, last_col, t0
 
 
-def _transition_matrix() -> np.ndarray:
+def _outcome_groups(sc: Scenario, arm: np.ndarray, near: np.ndarray) -> list[tuple[np.ndarray, ArmTargets]]:
+    """Groups of parents allotted to end states each on its own, with their targets.
+
+    The randomised arms, then the comparison pool by type: type A as the
+    control arm (the randomised population without the programme), type B
+    with ``comparison_near``. Quotas within each group keep every group's
+    shares on target, however the groups mix.
+    """
+    comparison = arm == "comparison"
+    return [
+        (arm == "intervention", sc.intervention),
+        (arm == "control", sc.control),
+        (comparison & ~near, sc.control),
+        (comparison & near, sc.comparison_near),
+    ]
+
+
+def _arm_targets(sc: Scenario) -> tuple[tuple[str, ArmTargets], ...]:
+    """Each arm with the targets of its children's and survey outcomes: no programme, no change beyond control's."""
+    return (("intervention", sc.intervention), ("control", sc.control), ("comparison", sc.control))
+
+
+def _transition_matrix(chain: dict[str, dict[str, float]]) -> np.ndarray:
     k = len(_CODES)
     m = np.zeros((k, k))
-    for src, moves in _CHAIN.items():
+    for src, moves in chain.items():
         i = _S[src]
         for dst, p in moves.items():
             m[i, _S[dst]] = p
@@ -416,9 +685,9 @@ def _transition_matrix() -> np.ndarray:
     return m
 
 
-def _start_vector() -> np.ndarray:
+def _start_vector(start: dict[str, float]) -> np.ndarray:
     p = np.zeros(len(_CODES))
-    for code, share in _START.items():
+    for code, share in start.items():
         p[_S[code]] = share
     return p / p.sum()
 
@@ -562,7 +831,7 @@ def _absence(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.random.
     has_fu = np.zeros(len(chi), dtype=bool)
     has_fu[c_idx[is_fu]] = True
     pair = has_base & has_fu
-    for name, targets in (("intervention", sc.intervention), ("control", sc.control)):
+    for name, targets in _arm_targets(sc):
         in_arm = (arm == name) & pair[c_idx]
         pre, post = in_arm & is_base, in_arm & is_fu
         if not pre.any() or absent[pre].sum() == 0 or absent[post].sum() == 0:
@@ -615,7 +884,7 @@ def _youth_jobs(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.rand
     fu_youth = (fu_year - birth >= low) & (fu_year - birth <= high)
     base_job = np.zeros(len(chi), dtype=bool)
     fu_job = np.zeros(len(chi), dtype=bool)
-    for name, targets in (("intervention", sc.intervention), ("control", sc.control)):
+    for name, targets in _arm_targets(sc):
         b = np.flatnonzero(base_youth & (arm == name))
         f = np.flatnonzero(fu_youth & (arm == name))
         if len(b) == 0:
@@ -677,7 +946,9 @@ def _expenditure(
     del cost, observed
     m_f = fam["m_f"].to_numpy()
     col_mf = m_f - t0
-    in_range = cols[None, :] >= (col_mf - sc.expenditure_months_before)[:, None]
+    # Comparison families' rows start before the earliest enrolment month, as their statuses do.
+    first = np.where(fam["arm"].to_numpy() == "comparison", _ordinal(sc.enrol_from), m_f) - t0
+    in_range = cols[None, :] >= (first - sc.expenditure_months_before)[:, None]
     post = cols[None, :] >= col_mf[:, None]
     intervention = (fam["arm"].to_numpy() == "intervention")[:, None]
     post_intervention = post & intervention
@@ -892,18 +1163,28 @@ def write_sample(
     fmt: Format = "csv",
     scenario: Scenario | None = None,
     force: bool = False,
+    control: int | None = None,
+    comparison: int | None = None,
 ) -> list[Path]:
     """Generate a sample evaluation and write it, with ``evaluation.toml``.
 
-    Files are written to a temporary folder first and moved into place only
-    when all succeeded. Without ``force`` an existing non-empty ``out`` is
-    refused, so nothing is overwritten by accident.
+    ``families`` intervention families are simulated; ``control`` and
+    ``comparison``, when given, replace the scenario's numbers of control
+    families (0: no control arm) and comparison families. Files are written
+    to a temporary folder first and moved into place only when all
+    succeeded. Without ``force`` an existing non-empty ``out`` is refused, so
+    nothing is overwritten by accident.
     """
     out = Path(out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not force)):
         raise FileExistsError(f"{out} exists and is not empty; choose another folder or pass force=True (--force).")
     sc = scenario or Scenario()
-    sc = replace(sc, intervention_families=families)
+    sc = replace(
+        sc,
+        intervention_families=families,
+        control_families=sc.control_families if control is None else control,
+        comparison_families=sc.comparison_families if comparison is None else comparison,
+    )
     tables = generate(sc, seed=seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp:

@@ -27,7 +27,7 @@ from ..measures.frames import Frames
 from ..measures.headline import absence_periods, youth_windows
 from ..results import Effect, Result
 
-__all__ = ["SE_CONVENTION", "absence_effect", "share_effects", "youth_effect"]
+__all__ = ["SE_CONVENTION", "absence_effect", "regression_effect", "share_effects", "youth_effect"]
 
 SE_CONVENTION = (
     "CR1 cluster-robust standard errors by family (small-sample factor G/(G−1)·(N−1)/(N−K), as Stata's "
@@ -48,7 +48,7 @@ def _family_strata(fr: Frames, fc: np.ndarray) -> pd.api.extensions.ExtensionArr
     return fr.codes.families["stratum"].array.take(fc)
 
 
-def _effect(
+def regression_effect(
     measure: str,
     y: np.ndarray,
     design: list[np.ndarray],
@@ -61,6 +61,23 @@ def _effect(
     parts: dict[str, float],
     level: float = 0.95,
 ) -> Result:
+    """One coefficient of an OLS/WLS fit with CR1 family-clustered errors, as an :class:`Effect`.
+
+    Every effect of the package — randomised or observational — goes
+    through here, so they share one standard-error convention
+    (:data:`SE_CONVENTION`) and one way of saying that the difference cannot
+    be estimated.
+
+    Parameters
+    ----------
+    y, design, term
+        Outcome, regressor columns (stacked into the design matrix) and the
+        index of the coefficient reported.
+    groups, weights
+        Cluster of each row; WLS weights or ``None`` for OLS.
+    n, method, scale, parts
+        What the :class:`Effect` reports besides the coefficient.
+    """
     x = np.column_stack(design)
     model = sm.WLS(y, x, weights=weights) if weights is not None else sm.OLS(y, x)
     _, g = np.unique(groups, return_inverse=True)
@@ -123,7 +140,7 @@ def share_effects(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]
         strata, fe = _strata_dummies(parents["stratum"][keep])
         method = f"linear probability model of the status in {fr.end} on arm{fe}; {SE_CONVENTION}"
         n = int(keep.sum())
-        out[measure] = _effect(
+        out[measure] = regression_effect(
             measure,
             y[keep].astype(float),
             [np.ones(n), intervention[keep], strata],
@@ -165,7 +182,7 @@ def _did(
     if itv.available and ctl.available:
         parts.pop("relative", None)
         parts["difference_of_relative_changes"] = itv.estimate - ctl.estimate
-    return _effect(
+    return regression_effect(
         measure,
         y,
         [np.ones(len(rows)), treat, post, treat * post, strata],

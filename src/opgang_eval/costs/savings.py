@@ -30,7 +30,7 @@ from ..measures.intervals import bootstrap_means, percentile_interval, rng_for
 from ..results import Amount, Effect, Result
 from .prices import price_factors, resolve_unit_costs
 
-__all__ = ["CostData", "SavingsAccount", "monthly_costs", "savings"]
+__all__ = ["CostData", "Reference", "SavingsAccount", "monthly_costs", "savings"]
 
 MEASURE = "savings_per_family"
 
@@ -86,6 +86,15 @@ class CostData:
             rates = pre.groupby(["fc", "domain"], observed=True)["cost"].sum() / 12
             self._memo[("run_rates",)] = rates.rename("run_rate").reset_index()
         return self._memo[("run_rates",)]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A weighted comparison group as the savings reference (the observational design)."""
+
+    weights: np.ndarray
+    kind: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -216,20 +225,47 @@ def _totals(rows: pd.DataFrame, families: np.ndarray) -> np.ndarray:
     return sums.reindex(families, fill_value=0.0).to_numpy()
 
 
-def _estimate(cd: CostData, fr: Frames, config: Config, end: int, rate: float, scale: float = 1.0) -> dict[str, object]:
-    """Point estimate and the per-family totals it rests on, for one set of inputs."""
+def _estimate(
+    cd: CostData,
+    fr: Frames,
+    config: Config,
+    end: int,
+    rate: float,
+    scale: float = 1.0,
+    reference: Reference | None = None,
+) -> dict[str, object]:
+    """Point estimate and the per-family totals it rests on, for one set of inputs.
+
+    The reference group is the control arm, or, when ``reference`` is given,
+    the comparison families with a positive weight: their cost rows are
+    multiplied by weight × (families / Σ weights), so that plain means over
+    families — the estimate, the bootstrap, the breakdowns — are weighted means.
+    """
     fam = fr.families
     enrolled = (fam["m_f"] <= end).to_numpy()
     # Family codes in families order: the order the bootstrap resamples them in.
-    itv = fam["fc"].to_numpy()[enrolled & (fam["arm"] == "intervention").to_numpy()]
-    ctl = fam["fc"].to_numpy()[enrolled & (fam["arm"] == "control").to_numpy()]
+    codes = fam["fc"].to_numpy()
+    itv = codes[enrolled & (fam["arm"] == "intervention").to_numpy()]
+    if reference is None:
+        ref = codes[enrolled & (fam["arm"] == "control").to_numpy()]
+        factor = None
+    else:
+        ref = codes[enrolled & (fam["arm"] == "comparison").to_numpy() & (reference.weights[codes] > 0)]
+        itv = itv[reference.weights[itv] > 0]  # the effect is on the matched intervention families
+        factor = reference.weights * (len(ref) / reference.weights[ref].sum()) if len(ref) else None
     itv_rows, other_rows = cd.window(end)
     out: dict[str, object] = {"actual_rows": _discounted(itv_rows, rate, scale)}
     out["actual"] = _totals(out["actual_rows"], itv)
-    if len(ctl):
-        out["design"] = "randomised"
-        out["reference_rows"] = _discounted(other_rows, rate, scale)
-        out["reference"] = _totals(out["reference_rows"], ctl)
+    if len(ref):
+        out["design"] = "randomised" if reference is None else reference.kind
+        ref_rows = _rows(other_rows, np.isin(other_rows["fc"].to_numpy(), ref))
+        ref_rows = _discounted(ref_rows, rate, scale)
+        if factor is not None:
+            f = factor[ref_rows["fc"].to_numpy()]
+            ref_rows["cost"] = ref_rows["cost"].to_numpy() * f
+            ref_rows["value"] = ref_rows["value"].to_numpy() * f
+        out["reference_rows"] = ref_rows
+        out["reference"] = _totals(out["reference_rows"], ref)
         out["estimate"] = float(np.mean(out["reference"]) - np.mean(out["actual"])) if len(itv) else np.nan
     else:
         out["design"] = "before_after"
@@ -237,7 +273,7 @@ def _estimate(cd: CostData, fr: Frames, config: Config, end: int, rate: float, s
         out["reference"] = _totals(out["reference_rows"], itv)
         out["estimate"] = float(np.mean(out["reference"] - out["actual"])) if len(itv) else np.nan
     out["n_intervention"] = len(itv)
-    out["n_control"] = len(ctl)
+    out["n_control"] = len(ref)
     out["months"] = float((end - fr.codes.families["m_f"].to_numpy()[itv] + 1).mean()) if len(itv) else np.nan
     return out
 
@@ -247,7 +283,7 @@ def _last_year_savings(est: dict[str, object], end: int) -> float:
     actual = est["actual_rows"]
     reference = est["reference_rows"]
     n_itv = est["n_intervention"]
-    n_ref = est["n_control"] if est["design"] == "randomised" else n_itv
+    n_ref = est["n_control"] if est["design"] != "before_after" else n_itv
     if not n_itv or not n_ref:
         return float("nan")
     last_actual = actual.loc[actual["t"] > end - 12, "cost"].sum() / n_itv
@@ -265,7 +301,7 @@ def _by_month(est: dict[str, object]) -> pd.DataFrame:
     itv = est["actual_rows"]
     ref = est["reference_rows"]
     n_itv = max(int(est["n_intervention"]), 1)
-    n_ref = max(int(est["n_control"] if est["design"] == "randomised" else est["n_intervention"]), 1)
+    n_ref = max(int(est["n_control"] if est["design"] != "before_after" else est["n_intervention"]), 1)
     per_k = pd.DataFrame(
         {
             "intervention": itv.groupby("k")["value"].sum() / n_itv,
@@ -298,11 +334,17 @@ def _break_even_years(
     return float(years) if years <= _BREAK_EVEN_LIMIT_YEARS else float("nan")
 
 
-def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> SavingsAccount:
-    """The savings estimate, its bootstrap interval, account, breakdowns and sensitivity."""
+def savings(
+    fr: Frames, unit_costs: pd.DataFrame | None, config: Config, reference: Reference | None = None
+) -> SavingsAccount:
+    """The savings estimate, its bootstrap interval, account, breakdowns and sensitivity.
+
+    ``reference`` replaces the control arm by a matched or weighted
+    comparison group (the observational design).
+    """
     cd = monthly_costs(fr, unit_costs, config)
     rate = config.discount_rate
-    est = _estimate(cd, fr, config, fr.e, rate)
+    est = _estimate(cd, fr, config, fr.e, rate, reference=reference)
     design = est["design"]
     n_itv, n_ctl = est["n_intervention"], est["n_control"]
     what = "the expenditure table" if cd.source == "expenditure" else "parents' statuses × unit costs"
@@ -311,6 +353,14 @@ def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> Savi
             f"mean cost per control family − mean cost per intervention family, enrolment month to {fr.end}; "
             f"costs from {what} in {cd.price_year} prices, discounted at {rate:.1%} a year from enrolment; "
             f"percentile bootstrap over families, stratified by arm ({config.bootstrap_replicates:,} replicates)"
+        )
+    elif design != "before_after":
+        assert reference is not None
+        method = (
+            f"weighted mean cost per comparison family − mean cost per intervention family, (pseudo-)enrolment "
+            f"month to {fr.end}; costs from {what} in {cd.price_year} prices, discounted at {rate:.1%} a year; "
+            f"{reference.description}; percentile bootstrap over families, stratified by group, the weights held "
+            f"fixed ({config.bootstrap_replicates:,} replicates)"
         )
     else:
         method = (
@@ -327,7 +377,7 @@ def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> Savi
         return SavingsAccount(measure, effect, empty, empty, empty, empty, empty)
     replicates = config.bootstrap_replicates
     rng = rng_for(config.seed, "savings")
-    if design == "randomised":
+    if design != "before_after":
         boot = bootstrap_means(est["reference"], replicates, rng) - bootstrap_means(est["actual"], replicates, rng)
     else:
         boot = bootstrap_means(est["reference"] - est["actual"], replicates, rng)
@@ -354,16 +404,14 @@ def savings(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> Savi
         "families_intervention": float(n_itv),
         "families_control": float(n_ctl),
     }
-    n = n_itv + (n_ctl if design == "randomised" else 0)
+    n = n_itv + (n_ctl if design != "before_after" else 0)
     measure = Amount(MEASURE, "intervention", gross, low, high, n, n, method, parts=parts)
-    if design == "randomised":
-        effect = Effect(
-            MEASURE, "effect", gross, low, high, n, n, method, parts=parts, scale="DKK", design="randomised"
-        )
+    if design != "before_after":
+        effect = Effect(MEASURE, "effect", gross, low, high, n, n, method, parts=parts, scale="DKK", design=design)
     else:
         effect = Effect.unavailable(MEASURE, "effect", "there is no control arm to compare with", method, scale="DKK")
     account = _account(cd, est, parts, gross, programme_total, design)
-    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual, est["months"] / 12)
+    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual, est["months"] / 12, reference)
     return SavingsAccount(
         measure,
         effect,
@@ -404,7 +452,7 @@ def _account(
 def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
     """Mean discounted cost per family by domain or calendar year, each side, and the savings."""
     n_itv = est["n_intervention"]
-    n_ref = est["n_control"] if est["design"] == "randomised" else n_itv
+    n_ref = est["n_control"] if est["design"] != "before_after" else n_itv
     actual = est["actual_rows"]
     reference = est["reference_rows"]
 
@@ -424,7 +472,14 @@ def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
 
 
 def _sensitivity(
-    cd: CostData, fr: Frames, config: Config, gross: float, programme: float, annual: float, window_years: float
+    cd: CostData,
+    fr: Frames,
+    config: Config,
+    gross: float,
+    programme: float,
+    annual: float,
+    window_years: float,
+    reference: Reference | None,
 ) -> pd.DataFrame:
     """Net result per family when one key input moves (for a tornado chart).
 
@@ -440,7 +495,13 @@ def _sensitivity(
     def point(end: int | None = None, rate: float | None = None, scale: float = 1.0) -> float:
         return float(
             _estimate(
-                cd, fr, config, fr.e if end is None else end, config.discount_rate if rate is None else rate, scale
+                cd,
+                fr,
+                config,
+                fr.e if end is None else end,
+                config.discount_rate if rate is None else rate,
+                scale,
+                reference,
             )["estimate"]
         )
 

@@ -23,7 +23,9 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
+from ..errors import ConfigError, Failure, Rule
 from ..loading import Extracts
+from .intervals import rng_for
 
 __all__ = ["Codes", "Frames", "build_frames"]
 
@@ -184,6 +186,7 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
     """
     fam = ex.families
     fam["arm"] = fam["arm"].astype("str")
+    fam["enrolled_on"] = pseudo_enrolment(fam, config)
     fam["m_f"] = fam["enrolled_on"].dt.to_period("M").array.asi8
     fam = fam[_FAMILY_COLUMNS].reset_index(drop=True)
     family_codes, family_ids = pd.factorize(fam["family_id"], sort=True)
@@ -262,6 +265,51 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
         expenditure=expenditure,
         codes=codes,
     )
+
+
+def pseudo_enrolment(families: pd.DataFrame, config: Config) -> pd.Series:
+    """``enrolled_on`` with a pseudo-enrolment date for each comparison family that has none.
+
+    Register families were never enrolled, but every measure and covariate
+    is timed from enrolment. By default (``pseudo_enrolment = "calendar"``)
+    each is given the enrolment date of an intervention family drawn at
+    random (seeded; families in id order), so the comparison group's
+    calendar matches the intervention's — the same seasons, the same
+    labour market, the same school years. A month ``"YYYY-MM"`` gives every
+    one its first day instead.
+    """
+    dates = families["enrolled_on"]
+    missing = dates.isna().to_numpy()
+    if not missing.any():
+        return dates
+    setting = config.comparison.pseudo_enrolment
+    out = dates.copy()
+    if setting != "calendar":
+        out[missing] = pd.Timestamp(setting + "-01")
+        return out
+    donors = np.sort(dates[(families["arm"] == "intervention").to_numpy() & ~missing].to_numpy())
+    if len(donors) == 0:
+        raise ConfigError.from_failures(
+            [
+                Failure(
+                    "config",
+                    "config",
+                    "comparison.pseudo_enrolment",
+                    None,
+                    "",
+                    "calendar",
+                    Rule.BAD_CONFIG,
+                    "Comparison families without enrolled_on take the intervention families' enrolment calendar, "
+                    'but there are none: set [comparison] pseudo_enrolment = "YYYY-MM".',
+                )
+            ]
+        )
+    order = np.argsort(families["family_id"].to_numpy()[missing].astype(str), kind="stable")
+    draws = rng_for(config.seed, "pseudo_enrolment").integers(0, len(donors), int(missing.sum()))
+    filled = np.empty(int(missing.sum()), dtype=donors.dtype)
+    filled[order] = donors[draws]
+    out[missing] = filled
+    return out
 
 
 def _lookup(ids: pd.Series, index: pd.Index) -> np.ndarray:

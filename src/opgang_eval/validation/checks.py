@@ -391,6 +391,14 @@ def _check_rows(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], confi
     """Rules that compare columns of the same row."""
     if "families" in typed:
         f = typed["families"]
+        errors.add(
+            raws["families"],
+            "enrolled_on",
+            _raw_blank(raws["families"], "enrolled_on") & (f["arm"] != "comparison").to_numpy(dtype=bool),
+            Rule.MISSING_VALUE,
+            "Fill in enrolled_on: it is required for intervention and control families (only comparison "
+            "families may leave it empty; they get a pseudo-enrolment month).",
+        )
         bad = (f["exited_on"] < f["enrolled_on"]).fillna(False).to_numpy(dtype=bool)
         errors.add(
             raws["families"],
@@ -552,9 +560,11 @@ def _warn(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], warnings: C
                 text,
                 values=_blank(families.index, without),
             )
-        strata = families["stratum"]
+        # Strata belong to the randomisation: register (comparison) families have none.
+        randomised = (families["arm"] != "comparison").to_numpy(dtype=bool)
+        strata = families["stratum"][randomised]
         if strata.notna().any() and strata.isna().any():
-            missing = strata.isna().to_numpy()
+            missing = families["stratum"].isna().to_numpy() & randomised
             warnings.add(
                 raws["families"],
                 "stratum",
@@ -563,6 +573,14 @@ def _warn(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], warnings: C
                 "stratum is given for some families but not all; effects use strata only when every family has one.",
                 values=_blank(families.index, missing),
             )
+
+
+def _raw_blank(raw: RawTable, column: str) -> np.ndarray:
+    """Rows where ``column`` was left empty (a value that failed to parse is not empty: it is reported as such)."""
+    if column not in raw.frame.columns:
+        return np.zeros(len(raw.frame), dtype=bool)
+    values = raw.frame[column]
+    return (values.isna() | values.astype("str").str.strip().eq("")).to_numpy(dtype=bool)
 
 
 def _blank(index: pd.Index, flagged: np.ndarray) -> pd.Series | None:
