@@ -41,6 +41,10 @@ COVARIATES = (
     "site",
 )
 
+#: The propensity model's covariates unless configured: all but ``baseline_other_benefit``, which with the
+#: other two baseline shares sums to (almost) one for most families and would make the model nearly singular.
+DEFAULT_COVARIATES = tuple(c for c in COVARIATES if c != "baseline_other_benefit")
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 #: Survey items without a configured scale are scored 1–5.
@@ -95,7 +99,7 @@ class ComparisonSettings:
     distance: Distance = "logit"
     common_support: bool = True
     exact: tuple[str, ...] = ()
-    covariates: tuple[str, ...] = COVARIATES
+    covariates: tuple[str, ...] = DEFAULT_COVARIATES
     pseudo_enrolment: str = "calendar"
     event_window: tuple[int, int] = (-24, 36)
     event_bin: int = 1

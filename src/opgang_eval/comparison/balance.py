@@ -74,9 +74,9 @@ def balance_table(
         One row per covariate: ``binary``, ``mean_treated``,
         ``mean_comparison``, ``smd``, ``variance_ratio`` (before), the same
         with ``_after``, ``flag`` (WWC on ``smd_after``) and the unit counts
-        behind each group (``n_treated``, ``n_comparison`` and ``_after``;
-        for binary covariates also ``count_treated`` … of units with value 1,
-        which disclosure control needs).
+        behind each group (``n_treated``, ``n_comparison`` and ``_after``)
+        and of units with a non-zero value (``count_treated`` …, for a binary
+        covariate those with value 1), which disclosure control needs.
     """
     treated = np.asarray(treated, dtype=bool)
     values = x.to_numpy(dtype=float)
@@ -84,11 +84,9 @@ def balance_table(
     groups = {"treated": treated, "comparison": ~treated}
     before = {g: _mean_var(values[m], ones[m]) for g, m in groups.items()}
     after = {g: _mean_var(values[m & (weights > 0)], weights[m & (weights > 0)]) for g, m in groups.items()}
-    if sd == "treated":
-        scale = np.sqrt(before["treated"][1])
-    else:
-        scale = np.sqrt((before["treated"][1] + before["comparison"][1]) / 2)
     binary = np.all((values == 0) | (values == 1), axis=0)
+    spread = {g: np.where(binary, before[g][0] * (1 - before[g][0]), before[g][1]) for g in groups}
+    scale = np.sqrt(spread["treated"] if sd == "treated" else (spread["treated"] + spread["comparison"]) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
             {
@@ -109,6 +107,6 @@ def balance_table(
         used = m & (weights > 0)
         table[f"n_{g}"] = int(m.sum())
         table[f"n_{g}_after"] = int(used.sum())
-        table[f"count_{g}"] = np.where(binary, (values[m] == 1).sum(axis=0), -1)
-        table[f"count_{g}_after"] = np.where(binary, (values[used] == 1).sum(axis=0), -1)
+        table[f"count_{g}"] = (values[m] != 0).sum(axis=0)
+        table[f"count_{g}_after"] = (values[used] != 0).sum(axis=0)
     return table

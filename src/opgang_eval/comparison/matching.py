@@ -117,7 +117,10 @@ def propensity_model(x: pd.DataFrame, treated: np.ndarray) -> PropensityModel:
         warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
         fit = sm.Logit(y, design).fit(method="newton", maxiter=100, disp=0, warn_convergence=False)
     logit = design @ fit.params
-    converged = bool(fit.mle_retvals.get("converged", True)) and np.all(np.isfinite(logit))
+    # Newton's parameter-change test can fail on nearly collinear covariates (e.g. baseline status shares that
+    # almost sum to one) although the likelihood is at its maximum; a vanishing score says it is.
+    at_maximum = bool(np.max(np.abs(fit.model.score(fit.params))) < 1e-8 * max(len(y), 1))
+    converged = (bool(fit.mle_retvals.get("converged", True)) or at_maximum) and bool(np.all(np.isfinite(logit)))
     score = 1 / (1 + np.exp(-logit))
     return PropensityModel(score, logit, columns, dropped, converged)
 
@@ -184,9 +187,10 @@ def nearest_neighbour(
 
     Notes
     -----
-    Ties (two free comparison units equally near) go to the one that sorts
-    first: the lower distance, then the lower position. Everything is
-    deterministic.
+    Ties go to the comparison unit that sorts first: between equally near
+    units below and above, the one below; among units with the same
+    distance (without replacement), the first in data order, as MatchIt
+    does. Everything is deterministic.
     """
     treated = np.asarray(treated, dtype=bool)
     n = len(distance)
@@ -288,11 +292,13 @@ def _greedy(
             a, b, x = int(lo[i]), int(hi[i]), float(d[i])
             r = _find(right, int(insert[i]))
             l_ = _find(left, int(insert[i])) - 1
+            if a <= l_:  # among free units with exactly this distance, the first in sort order
+                l_ = _find(right, a + int(np.searchsorted(pool_d[a:b], pool_list[l_], side="left")))
             gap_r = pool_list[r] - x if a <= r < b else np.inf
             gap_l = x - pool_list[l_] if a <= l_ < b else np.inf
             slot, gap = (l_, gap_l) if gap_l <= gap_r else (r, gap_r)
-            if not gap <= limit:
-                done[i] = True  # nothing free within the caliper now, and never will be
+            if not (np.isfinite(gap) and gap <= limit):
+                done[i] = True  # nothing free (within the caliper) now, and never will be
                 continue
             out_who.append(i)
             out_slot.append(slot)

@@ -168,6 +168,7 @@ def transition_table(fr: Frames) -> pd.DataFrame:
     before = _status_at_offset(fr, -1)
     after = fr.status_labels(fr.status_at_end()[par["pc"].to_numpy()], NO_STATUS)
     table = pd.DataFrame({"arm": par["arm"].to_numpy(), "from_status": before, "to_status": after})
+    table = table[table["arm"].isin(fr.arms())]  # a comparison pool has its own balance table
     out = table.groupby(["arm", "from_status", "to_status"], sort=True).size().rename("n").reset_index()
     return out
 
@@ -207,7 +208,7 @@ def trajectory_table(fr: Frames, config: Config) -> pd.DataFrame:
         }
     )
     out["share"] = out["work"] / out["n"]
-    return out
+    return out[out["arm"].isin(fr.arms())].reset_index(drop=True)  # the pool is shown through the event study
 
 
 def rates_table(fr: Frames, config: Config) -> pd.DataFrame:

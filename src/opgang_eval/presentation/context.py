@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..comparison.covariates import COVARIATE_LABELS
 from ..config import Lang
 from ..evaluation import Evaluation
 from ..measures.headline import HEADLINE_IDS
@@ -44,6 +45,10 @@ _GROUPS = {
     ),
     "none": ("no_status",),
 }
+
+
+#: Balance-table covariates that are shares of a family's parents (shown as percentages, hidden like shares).
+_SHARE_COVARIATES = {"female_share", "baseline_work_or_education", "baseline_cash_benefit", "baseline_other_benefit"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,8 @@ class _Builder:
         self.min_cell = ev.config.min_cell
         self.hidden = marker(self.min_cell)
         self.end = self.f.month(ev.end)
+        self.observational = ev.design in ("matched", "weighted")
+        self.effect_label = self.t("effect_observational") if self.observational else self.t("effect")
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -149,6 +156,9 @@ class _Builder:
         if r.kind == "effect":
             if r.measure == "savings_per_family":
                 return self.shown(self.ev.measures.get(r.measure))
+            if self.observational:
+                # The comparison group's own rates are never shown; the difference needs enough families behind it.
+                return self.shown(self.ev.measures.get(r.measure)) and r.parts.get("families_comparison", 0) >= m
             return all(self.shown(self.ev.arms.get(arm, {}).get(r.measure)) for arm in ("intervention", "control"))
         return r.n >= m
 
@@ -244,7 +254,18 @@ class _Builder:
                 text += "."
             out.append(text)
         effect = self.ev.effects.get("parents_in_work_or_education")
-        if self.shown(effect):
+        if self.shown(effect) and self.observational:
+            size = f.points(abs(effect.estimate), signed=False)
+            more = effect.estimate >= 0
+            out.append(
+                f"Sammenlignet med en matchet sammenligningsgruppe (svagere design end lodtrækning) er andelen i "
+                f"beskæftigelse eller uddannelse steget {size} {'mere' if more else 'mindre'} "
+                f"({self.ci_words(effect)})."
+                if da
+                else f"Compared with a matched comparison group (a weaker design than randomisation) the share in work "
+                f"or education rose by {size} {'more' if more else 'less'} ({self.ci_words(effect)})."
+            )
+        elif self.shown(effect):
             size = f.points(abs(effect.estimate), signed=False)
             more = effect.estimate >= 0
             out.append(
@@ -363,7 +384,7 @@ class _Builder:
         )
 
     def _design_note(self) -> str:
-        return self.t("design_randomised") if self.ev.has_control else self.t("design_none")
+        return self.t(f"design_{self.ev.design}")
 
     def _definition(self, measure: str) -> str:
         low, high = self.ev.config.youth_ages
@@ -417,9 +438,9 @@ class _Builder:
             rows.append(self._result_row(r, self.t(arm)))
             values.append(self._result_values(r, self.t(arm)))
         effect = self.ev.effects.get(measure)
-        if effect is not None and self.ev.has_control:
-            rows.append(self._result_row(effect, self.t("effect")))
-            values.append(self._result_values(effect, self.t("effect")))
+        if effect is not None and self.ev.design != "none":
+            rows.append(self._result_row(effect, self.effect_label))
+            values.append(self._result_values(effect, self.effect_label))
         header = self._result_header(kind)
         table = Table(
             measure,
@@ -475,6 +496,13 @@ class _Builder:
         return [label, est, ci, n]
 
     def _arm_counts_shown(self, measure: str) -> bool:
+        effect = self.ev.effects.get(measure)
+        if (
+            self.observational
+            and effect is not None
+            and not count_ok(effect.parts.get("families_comparison", 0), self.min_cell)
+        ):
+            return False
         return all(
             count_ok(r.n, self.min_cell)
             for r in (self.ev.arms.get(a, {}).get(measure) for a in ("intervention", "control"))
@@ -564,7 +592,7 @@ class _Builder:
             return None
         data = pd.DataFrame(rows, columns=["label", "estimate", "low", "high"])
         fig = figures.forest(data, {"x": self.t("pp_axis")}, self.f.number)
-        caption = self.t("figure_forest")
+        caption = self.t("figure_forest_observational" if self.observational else "figure_forest")
         return Figure("forest", caption, figures.to_svg(fig, caption))
 
     # -- survey, savings, sites ------------------------------------------------------------------
@@ -643,7 +671,7 @@ class _Builder:
         if not self.shown(sv):
             paragraphs.append(self.t("suppressed_note", min_cell=self.min_cell, marker=self.hidden))
             return Section("savings", self.t("savings"), paragraphs)
-        design = "randomised" if self.ev.has_control else "before_after"
+        design = "before_after" if self.ev.design == "none" else self.ev.design
         paragraphs.append(self.method_text("savings_per_family"))
         tables = [self._account(sv), self._breakdown("savings_by_domain", "domain", design)]
         tables.append(self._breakdown("savings_by_year", "year", design))
@@ -894,6 +922,14 @@ class _Builder:
                 "før-efter-fremskrivning (svagere design: ingen kontrolgruppe)",
                 "before-after run rate (a weaker design: no control group)",
             ),
+            "matched": (
+                "sammenligning med en matchet sammenligningsgruppe (svagere design end lodtrækning)",
+                "comparison with a matched comparison group (weaker than randomisation)",
+            ),
+            "weighted": (
+                "sammenligning med en vægtet sammenligningsgruppe (svagere design end lodtrækning)",
+                "comparison with a weighted comparison group (weaker than randomisation)",
+            ),
         }[str(acc["design"])]
         rate = self.f.percent(float(acc["discount_rate"]), 1)
         if da:
@@ -905,6 +941,207 @@ class _Builder:
             f"Design: {design[1]}. Costs from {basis[1]} in {acc['price_year']} prices, discounted at {rate} a year "
             f"from the family's enrolment. Interval: {boot}, stratified by arm."
         )
+
+    def observational_method_text(self) -> str:
+        if self.lang == "da":
+            return (
+                "Forskelle mod sammenligningsgruppen er difference-in-differences på den matchede eller vægtede "
+                f"stikprøve: ændringen fra måneden før start til {self.end} for andelene, fra skoleåret før start til "
+                "opfølgningsåret for fravær og fra året før start til det sidste år for fritidsjob, hos "
+                "indsatsfamilierne minus hos sammenligningsfamilierne (vægtet mindste kvadraters metode med "
+                "familiens vægt). Andelen i fleksjob sammenlignes kun ved slutningen. Standardfejl er klyngerobuste på "
+                "familieniveau (CR1) og behandler vægtene som kendte. Propensity score: logistisk regression på "
+                "forholdene i balancetabellen."
+            )
+        return (
+            "Differences from the comparison group are difference-in-differences on the matched or weighted sample: "
+            f"the change from the month before enrolment to {self.end} for the shares, from the school year before "
+            "enrolment to the follow-up year for absence and from the year before enrolment to the last year for "
+            "youth jobs, in the intervention families minus in the comparison families (weighted least squares with "
+            "the family's weight). The flexjob share is compared at the end only. Standard errors are cluster-robust "
+            "by family (CR1) and treat the weights as known. Propensity score: logistic regression on the "
+            "characteristics in the balance table."
+        )
+
+    def comparison_group(self) -> Section | None:
+        od = self.ev.observational
+        if od is None:
+            return None
+        da = self.lang == "da"
+        paragraphs = [self._design_note()]
+        if not od.available:
+            reason = f"{self.t('not_available')}: {od.reason}."
+            return Section("comparison_group", self.t("comparison_group"), [*paragraphs, reason])
+        c = od.counts
+        dropped = c["treated"] - c["treated_used"]
+        if count_ok(dropped, self.min_cell):
+            used = self.count(c["treated_used"])
+        else:  # the number left out is hidden, so the number included must not give it away
+            used = f"Alle på nær {self.hidden}" if da else f"All but {self.hidden}"
+        reasons = {
+            "outside_common_support": ("uden for fælles støtte", "outside common support"),
+            "no_match_within_caliper": ("ingen inden for caliper", "no match within the caliper"),
+            "no_comparison_in_exact_cell": ("ingen med samme eksakte værdier", "none with the same exact values"),
+        }
+        dropped_parts = [
+            f"{self.count(n)} {reasons[k][0 if da else 1]}" for k, n in od.matching.dropped.items() if k in reasons
+        ]
+        how = (
+            f"{self.count(c['comparison'])} registerfamilier uden tilbuddet udgør puljen. {used} af "
+            f"{self.count(c['treated'])} indsatsfamilier indgår"
+            if da
+            else f"The pool holds {self.count(c['comparison'])} register families without the programme. {used} of "
+            f"{self.count(c['treated'])} intervention families are included"
+        )
+        if dropped_parts:
+            how += (" (udeladt: " if da else " (left out: ") + ", ".join(dropped_parts) + ")"
+        how += (
+            f", sammenlignet med {self.count(c['comparison_used'])} familier fra puljen. "
+            if da
+            else f", compared with {self.count(c['comparison_used'])} families from the pool. "
+        )
+        how += od.description[0].upper() + od.description[1:] + "." if not da else self._design_words(od)
+        paragraphs.append(how)
+        table, love = self._balance(od)
+        figs = [love] if love is not None else []
+        study = self.ev.event_study
+        if study is not None and study.reason is None:
+            figs.append(self._event_figure(study))
+            paragraphs.append(self._pretrend_text(study))
+        return Section("comparison_group", self.t("comparison_group"), paragraphs, [table], figs)
+
+    def _design_words(self, od: Any) -> str:
+        s = self.ev.config.comparison
+        if s.method == "weighting":
+            return "Vægte: inverse propensity-vægte for effekten på de behandlede (p/(1−p))."
+        caliper = "uden caliper" if s.caliper is None else f"caliper {self.f.number(s.caliper, 2)} SD"
+        replace = "med tilbagelægning" if s.replace else "uden tilbagelægning"
+        return f"Matchning: {s.ratio}:1 nærmeste nabo på propensity score ({s.distance}), {replace}, {caliper}."
+
+    def _balance(self, od: Any) -> tuple[Table, Figure | None]:
+        bal = od.balance
+        m = self.min_cell
+        weighted = od.kind == "weighted"
+        header = [
+            self.t("variable"),
+            self.t("intervention"),
+            self.t("comparison_all"),
+            self.t("smd_before"),
+            self.t("intervention_after"),
+            self.t("comparison_after_weighted" if weighted else "comparison_after"),
+            self.t("smd_after"),
+            self.t("wwc"),
+        ]
+        rows, values, love = [], [], []
+        for _, row in bal.iterrows():
+            label = self._covariate_label(str(row["covariate"]))
+            cells, cell_values = [label], [label]
+            hidden_side = {"before": False, "after": False}
+            for side, columns in (
+                ("before", (("treated", ""), ("comparison", ""))),
+                ("after", (("treated", "_after"), ("comparison", "_after"))),
+            ):
+                for group, suffix in columns:
+                    n = row[f"n_{group}{suffix}"]
+                    mean = row[f"mean_{group}{suffix}"]
+                    if row["binary"]:
+                        ok = share_ok(row[f"count_{group}{suffix}"], n, m)
+                        text = self.f.percent(mean) if ok else self.hidden
+                    elif row["covariate"] in _SHARE_COVARIATES:
+                        # A mean of each family's share of parents: hidden when 1–4 families have any.
+                        ok = n >= m and count_ok(row[f"count_{group}{suffix}"], m)
+                        text = self.f.percent(mean) if ok else self.hidden
+                    else:
+                        ok = n >= m
+                        text = self.f.number(mean, 2 if row["covariate"] == "distance" else 1) if ok else self.hidden
+                    hidden_side[side] |= not ok
+                    cells.append(text)
+                    cell_values.append(float(mean) if ok else self.hidden)
+                smd = row["smd" if side == "before" else "smd_after"]
+                ok = not hidden_side[side] and math.isfinite(smd)
+                cells.append(self.f.number(smd, 2) if ok else (self.hidden if hidden_side[side] else "–"))
+                cell_values.append(float(smd) if ok else (self.hidden if hidden_side[side] else None))
+            verdict = self.t(f"wwc:{row['flag']}") if row["flag"] and not hidden_side["after"] else "–"
+            cells.append(verdict)
+            cell_values.append(verdict)
+            rows.append(cells)
+            values.append(cell_values)
+            shown_before = not hidden_side["before"] and math.isfinite(row["smd"])
+            shown_after = not hidden_side["after"] and math.isfinite(row["smd_after"])
+            love.append(
+                (label, abs(row["smd"]) if shown_before else np.nan, abs(row["smd_after"]) if shown_after else np.nan)
+            )
+        caption = self.t("balance_weighted" if weighted else "balance")
+        table = Table(
+            "balance", caption, header, rows, values, ["l"] + ["r"] * (len(header) - 2) + ["l"], self.t("balance_note")
+        )
+        data = pd.DataFrame(love, columns=["label", "before", "after"])
+        if data[["before", "after"]].isna().all().all():
+            return table, None
+        labels = {"before": self.t("before"), "after": self.t("after"), "x": "|SMD|"}
+        fig = figures.love_plot(data, labels, lambda v: self.f.number(v, 2))
+        caption = self.t("figure_love")
+        return table, Figure("love_plot", caption, figures.to_svg(fig, caption))
+
+    def _covariate_label(self, name: str) -> str:
+        if name.startswith("site: "):
+            return f"{self.t('site')}: {name[6:]}"
+        da, en = COVARIATE_LABELS[name]
+        return da if self.lang == "da" else en
+
+    def _event_figure(self, study: Any) -> Figure:
+        tab = study.table
+        m = self.min_cell
+        ok = (tab["persons_treated"] >= m) & (tab["persons_comparison"] >= m)
+        data = pd.DataFrame(
+            {
+                "period": tab["period"],
+                "estimate": tab["estimate"].where(ok),
+                "low": tab["ci_low"].where(ok),
+                "high": tab["ci_high"].where(ok),
+            }
+        )
+        labels = {
+            "x": self.t("months_relative"),
+            "y": self.t("difference_axis"),
+            "estimate": self.t("estimate"),
+            "ci": self.t("ci"),
+        }
+        fig = figures.event_study(data, labels, lambda v: self.f.number(v, 0))
+        caption = self.t("figure_event")
+        return Figure("event_study", caption, figures.to_svg(fig, caption))
+
+    def _pretrend_text(self, study: Any) -> str:
+        da = self.lang == "da"
+        test = study.pretrend
+        if not math.isfinite(test.get("p_value", float("nan"))):
+            why = test.get("reason", "")
+            return (
+                f"Test for ens udvikling før start kunne ikke beregnes: {why}."
+                if da
+                else f"The test of parallel pre-enrolment trends could not be computed: {why}."
+            )
+        stat = (
+            f"F = {self.f.number(test['statistic'], 2)} ({test['df_num']:.0f} og {test['df_den']:.0f} frihedsgrader), "
+            f"p = {self.f.number(test['p_value'], 3)}"
+            if da
+            else f"F = {self.f.number(test['statistic'], 2)} ({test['df_num']:.0f} and {test['df_den']:.0f} degrees of "
+            f"freedom), p = {self.f.number(test['p_value'], 3)}"
+        )
+        if test["p_value"] < 0.05:
+            verdict = (
+                "Grupperne udviklede sig forskelligt før start, hvilket svækker sammenligningen."
+                if da
+                else "The groups developed differently before enrolment, which weakens the comparison."
+            )
+        else:
+            verdict = (
+                "Testen viser ingen tegn på forskellig udvikling før start (men har begrænset styrke)."
+                if da
+                else "The test shows no sign of different trends before enrolment (but it has limited power)."
+            )
+        head = "Fælles test af forskellene før start: " if da else "Joint test of the pre-enrolment differences: "
+        return f"{head}{stat}. {verdict}"
 
     def effect_method_text(self) -> str:
         da = self.lang == "da"
@@ -936,8 +1173,10 @@ class _Builder:
             if method:
                 text += " " + method
             paragraphs.append(text)
-        if self.ev.has_control:
+        if self.ev.design == "randomised":
             paragraphs.append(self.effect_method_text())
+        elif self.observational:
+            paragraphs.append(self.observational_method_text())
         paragraphs.append(self.t("suppressed_note", min_cell=self.min_cell, marker=self.hidden))
         return Section("methods", self.t("methods"), paragraphs)
 
@@ -1067,7 +1306,11 @@ def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | Non
     lang = lang or ev.config.lang
     b = _Builder(ev, lang)
     today = today or dt.date.today()
-    sections = [b.flow(), b.baseline(), b.measures()]
+    sections = [b.flow(), b.baseline()]
+    comparison = b.comparison_group()
+    if comparison is not None:
+        sections.append(comparison)
+    sections.append(b.measures())
     for optional in (b.survey(), b.savings(), b.by_site()):
         if optional is not None:
             sections.append(optional)

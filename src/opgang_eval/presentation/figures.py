@@ -23,8 +23,10 @@ from matplotlib.figure import Figure
 __all__ = [
     "PALETTE",
     "before_after",
+    "event_study",
     "forest",
     "grouped_bars",
+    "love_plot",
     "status_bars",
     "to_svg",
     "tornado",
@@ -202,6 +204,61 @@ def forest(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number,
         ax.set_xlabel(labels["x"])
         _ticks(ax.xaxis, number)
         ax.grid(axis="y", visible=False)
+    return fig
+
+
+def love_plot(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None) -> Figure:
+    """Absolute standardised mean differences before and after adjustment, one row per covariate.
+
+    ``data``: columns label, before, after (|SMD|; NaN = hidden). Dotted
+    lines mark the What Works Clearinghouse limits 0.05 and 0.25.
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 0.32 * len(data) + 1.2))
+        y = np.arange(len(data))
+        before = data["before"].to_numpy(dtype=float)
+        after = data["after"].to_numpy(dtype=float)
+        ax.hlines(y, np.fmin(before, after), np.fmax(before, after), color="#cccccc", lw=1)
+        ax.plot(before, y, "o", mfc="white", color=PALETTE["reference"], ms=6, label=labels["before"])
+        ax.plot(after, y, "o", color=PALETTE["intervention"], ms=6, label=labels["after"])
+        for limit in (0.05, 0.25):
+            ax.axvline(limit, color="#666", lw=0.8, ls=":")
+        ax.set_xlim(left=0)
+        ax.set_yticks(y, list(data["label"]))
+        ax.invert_yaxis()
+        ax.set_xlabel(labels["x"])
+        _ticks(ax.xaxis, number)
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower right")
+    return fig
+
+
+def event_study(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None) -> Figure:
+    """Event-study coefficients with their intervals by period relative to enrolment.
+
+    ``data``: columns period, estimate, low, high (fractions; NaN = hidden
+    or the reference period's interval).
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 3.2))
+        x = data["period"].to_numpy(dtype=float)
+        est = data["estimate"].to_numpy(dtype=float) * 100
+        ax.fill_between(
+            x,
+            data["low"].to_numpy(dtype=float) * 100,
+            data["high"].to_numpy(dtype=float) * 100,
+            color=PALETTE["intervention"],
+            alpha=0.18,
+            lw=0,
+            label=labels["ci"],
+        )
+        ax.plot(x, est, "o-", color=PALETTE["intervention"], ms=3, lw=1.2, label=labels["estimate"])
+        ax.axhline(0, color="#666", lw=0.8)
+        ax.axvline(-0.5, color="#666", lw=0.8, ls=":")
+        ax.set_xlabel(labels["x"])
+        ax.set_ylabel(labels["y"])
+        _ticks(ax.yaxis, number)
+        ax.legend(loc="upper left")
     return fig
 
 

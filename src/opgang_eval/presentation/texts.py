@@ -28,6 +28,59 @@ _T: dict[str, tuple[str, str]] = {
         "There is no control group. The results describe how participants fared and cannot be read as the "
         "effect of the intervention.",
     ),
+    "design_matched": (
+        "Der er ingen lodtrækning her. Indsatsfamilierne sammenlignes med registerfamilier, der ikke fik tilbuddet, "
+        "udvalgt så de ligner indsatsfamilierne før start (matchning på propensity score). Det er et svagere design "
+        "end lodtrækning: forskellen er kun indsatsens effekt, hvis grupperne ikke adskiller sig på andet end det, "
+        "der er matchet på.",
+        "There was no randomisation here. The intervention families are compared with register families who were "
+        "not offered the programme, chosen to resemble the intervention families before enrolment (propensity-score "
+        "matching). This design is weaker than randomisation: the difference is the effect of the intervention only "
+        "if the groups differ in nothing but what was matched on.",
+    ),
+    "design_weighted": (
+        "Der er ingen lodtrækning her. Indsatsfamilierne sammenlignes med registerfamilier, der ikke fik tilbuddet, "
+        "vægtet så de ligner indsatsfamilierne før start (inverse propensity-vægte). Det er et svagere design end "
+        "lodtrækning: forskellen er kun indsatsens effekt, hvis grupperne ikke adskiller sig på andet end det, der "
+        "er vægtet for.",
+        "There was no randomisation here. The intervention families are compared with register families who were "
+        "not offered the programme, weighted to resemble the intervention families before enrolment (inverse "
+        "propensity weights). This design is weaker than randomisation: the difference is the effect of the "
+        "intervention only if the groups differ in nothing but what was weighted for.",
+    ),
+    "comparison_group": ("Sammenligningsgruppe", "Comparison group"),
+    "balance": ("Balance før og efter matchning", "Balance before and after matching"),
+    "balance_weighted": ("Balance før og efter vægtning", "Balance before and after weighting"),
+    "comparison_all": ("Pulje, alle", "Pool, all"),
+    "comparison_after": ("Pulje, matchet", "Pool, matched"),
+    "comparison_after_weighted": ("Pulje, vægtet", "Pool, weighted"),
+    "intervention_after": ("Indsats, matchet", "Intervention, matched"),
+    "smd_before": ("SMD før", "SMD before"),
+    "smd_after": ("SMD efter", "SMD after"),
+    "wwc": ("Vurdering", "Verdict"),
+    "wwc:satisfied": ("god balance", "balanced"),
+    "wwc:adjust": ("kræver justering", "needs adjustment"),
+    "wwc:fails": ("ubalance", "imbalanced"),
+    "balance_note": (
+        "SMD: forskel i gennemsnit delt med den samlede standardafvigelse i de umatchede grupper "
+        "(√((s²₁ + s²₀)/2)), så nævneren er den samme før og efter. What Works Clearinghouse: |SMD| ≤ 0,05 god "
+        "balance, 0,05–0,25 kræver statistisk justering, over 0,25 ubalance.",
+        "SMD: difference in means divided by the pooled standard deviation of the unmatched groups "
+        "(√((s²₁ + s²₀)/2)), so the denominator is the same before and after. What Works Clearinghouse: |SMD| ≤ 0.05 "
+        "balanced, 0.05–0.25 needs statistical adjustment, above 0.25 imbalanced.",
+    ),
+    "figure_love": (
+        "Standardiseret forskel (|SMD|) før og efter; stiplede linjer ved 0,05 og 0,25",
+        "Absolute standardised mean difference before and after; dotted lines at 0.05 and 0.25",
+    ),
+    "figure_event": (
+        "Forskel i andel i beskæftigelse eller uddannelse mellem indsats- og sammenligningsgruppe efter måneder "
+        "i forhold til start, målt mod måneden før start",
+        "Difference in the share in work or education between the intervention and comparison groups by months "
+        "relative to enrolment, against the month before enrolment",
+    ),
+    "months_relative": ("Måneder i forhold til start", "Months relative to enrolment"),
+    "difference_axis": ("Forskel (procentpoint)", "Difference (percentage points)"),
     "flow": ("Deltagere", "Participants"),
     "flow_intro": (
         "Antal familier og personer i hver gruppe, og hvor mange der indgår i hvert mål.",
@@ -81,6 +134,9 @@ _T: dict[str, tuple[str, str]] = {
     "savings_col": ("Besparelse", "Savings"),
     "reference_randomised": ("Kontrol, gns. pr. familie", "Control, mean per family"),
     "reference_before_after": ("Forventet uden indsats", "Expected without the intervention"),
+    "reference_matched": ("Sammenligning (matchet), gns. pr. familie", "Comparison (matched), mean per family"),
+    "reference_weighted": ("Sammenligning (vægtet), gns. pr. familie", "Comparison (weighted), mean per family"),
+    "effect_observational": ("Forskel mod sammenligning", "Difference from comparison"),
     "intervention_cost": ("Indsats, gns. pr. familie", "Intervention, mean per family"),
     "rule": ("Advarsel", "Warning"),
     "table": ("Tabel", "Table"),
@@ -103,6 +159,10 @@ _T: dict[str, tuple[str, str]] = {
     "figure_absence": ("Skolefravær før og efter", "School absence before and after"),
     "figure_youth": ("Unge med fritidsjob før og efter", "Youths with an after-school job before and after"),
     "figure_forest": ("Forskel mellem indsats og kontrol", "Difference between intervention and control"),
+    "figure_forest_observational": (
+        "Forskel mellem indsats og sammenligningsgruppe (difference-in-differences)",
+        "Difference between intervention and comparison group (difference-in-differences)",
+    ),
     "figure_domain": ("Omkostninger pr. familie efter område", "Cost per family by domain"),
     "figure_year": ("Besparelse pr. familie efter år", "Savings per family by year"),
     "figure_tornado": ("Nettoresultat pr. familie: følsomhed", "Net result per family: sensitivity"),
