@@ -257,13 +257,14 @@ class _Builder:
         if self.shown(effect) and self.observational:
             size = f.points(abs(effect.estimate), signed=False)
             more = effect.estimate >= 0
+            group = ("matchet", "matched") if self.ev.design == "matched" else ("vægtet", "weighted")
             out.append(
-                f"Sammenlignet med en matchet sammenligningsgruppe (svagere design end lodtrækning) er andelen i "
+                f"Sammenlignet med en {group[0]} sammenligningsgruppe (svagere design end lodtrækning) er andelen i "
                 f"beskæftigelse eller uddannelse steget {size} {'mere' if more else 'mindre'} "
                 f"({self.ci_words(effect)})."
                 if da
-                else f"Compared with a matched comparison group (a weaker design than randomisation) the share in work "
-                f"or education rose by {size} {'more' if more else 'less'} ({self.ci_words(effect)})."
+                else f"Compared with a {group[1]} comparison group (a weaker design than randomisation) the share in "
+                f"work or education rose by {size} {'more' if more else 'less'} ({self.ci_words(effect)})."
             )
         elif self.shown(effect):
             size = f.points(abs(effect.estimate), signed=False)

@@ -1,0 +1,167 @@
+"""The report of a site without randomisation: comparison-group section, disclosure, wording.
+
+A small generated evaluation — 62 intervention families, no control arm
+and a register pool of 600 families that differ at baseline — is evaluated
+once, rendered in English (HTML, PDF, spreadsheet) and Danish (HTML). The
+tests read the rendered files.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import opgang_eval as oe
+from opgang_eval.synthetic import Scenario, simulate, write_extracts
+from report_helpers import html_tables, input_ids, leaked_ids, pdf_text
+
+CONFIG = {"bootstrap_replicates": 50}
+
+
+@pytest.fixture(scope="module")
+def extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tilst")
+    sim = simulate(Scenario(intervention_families=62, control_families=0, comparison_families=600), seed=11)
+    write_extracts(sim.tables, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def evaluation(extract: Path) -> oe.Evaluation:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", oe.DataQualityWarning)
+        return oe.evaluate(oe.load(extract), CONFIG)
+
+
+@pytest.fixture(scope="module")
+def rendered(evaluation: oe.Evaluation, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for lang, formats in (("en", ("html", "pdf", "xlsx")), ("da", ("html",))):
+        folder = tmp_path_factory.mktemp(f"report-{lang}")
+        oe.render_report(evaluation, folder, formats=formats, lang=lang)
+        out[lang] = folder
+    return out
+
+
+def balance_rows(html: str) -> list[list[str]]:
+    table = next(t for t in html_tables(html) if t["caption"].startswith("Balance"))
+    return table["rows"]
+
+
+def test_the_report_says_plainly_that_the_design_is_weaker(rendered: dict[str, Path]) -> None:
+    en = (rendered["en"] / "report.html").read_text(encoding="utf-8")
+    da = (rendered["da"] / "report.html").read_text(encoding="utf-8")
+    assert en.count("weaker than randomisation") >= 3  # key results, comparison group, results, limitations
+    assert da.count("svagere design end lodtrækning") >= 3
+    assert "Comparison group" in en and "Sammenligningsgruppe" in da
+    assert "Difference from comparison" in en
+    # No sentence claims a randomised control arm.
+    assert "randomised (within strata)" not in en
+
+
+def test_the_comparison_section_has_balance_love_plot_and_event_study(rendered: dict[str, Path]) -> None:
+    html = (rendered["en"] / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="comparison_group"') :]
+    section = section[: section.index("</section>")]
+    for figure in ("love_plot", "event_study"):
+        assert (rendered["en"] / "figures" / f"{figure}.svg").exists()
+    assert "Joint test of the pre-enrolment differences: F = " in section
+    header = next(t for t in html_tables(html) if t["caption"].startswith("Balance"))["header"]
+    assert header == [
+        "Characteristic",
+        "Intervention",
+        "Pool, all",
+        "SMD before",
+        "Intervention, matched",
+        "Pool, matched",
+        "SMD after",
+        "Verdict",
+    ]
+    assert "Balance before and after matching" in pdf_text(rendered["en"] / "report.pdf")
+
+
+def test_balance_cells_follow_the_disclosure_rule(evaluation: oe.Evaluation, rendered: dict[str, Path]) -> None:
+    """A binary covariate's share is hidden exactly when its count or complement is 1–4 (min_cell 5)."""
+    bal = evaluation.tables["balance"]
+    rows = balance_rows((rendered["en"] / "report.html").read_text(encoding="utf-8"))
+    assert len(rows) == len(bal)
+    checked = 0
+    for row, (_, b) in zip(rows, bal.iterrows(), strict=True):
+        if not b["binary"]:
+            continue
+        for column, count, n in (
+            (1, b["count_treated"], b["n_treated"]),
+            (2, b["count_comparison"], b["n_comparison"]),
+            (4, b["count_treated_after"], b["n_treated_after"]),
+            (5, b["count_comparison_after"], b["n_comparison_after"]),
+        ):
+            small = 0 < count < 5 or 0 < n - count < 5
+            assert (row[column] == "<5") == small, (row[0], column, count, n)
+            checked += 1
+    assert checked >= 4
+
+
+def test_a_hidden_count_of_dropped_families_is_not_given_away_by_the_included_count(
+    evaluation: oe.Evaluation, rendered: dict[str, Path]
+) -> None:
+    c = evaluation.observational.counts
+    dropped = c["treated"] - c["treated_used"]
+    text = (rendered["en"] / "report.html").read_text(encoding="utf-8")
+    if 0 < dropped < 5:
+        assert f"All but &lt;5 of {c['treated']} intervention families" in text
+    else:
+        assert f"{c['treated_used']} of {c['treated']} intervention families" in text
+
+
+def test_event_study_points_with_few_persons_are_not_drawn(
+    evaluation: oe.Evaluation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figure gets NaN for a period where either group has fewer than min_cell parents behind it."""
+    from opgang_eval.presentation import figures
+    from opgang_eval.presentation.context import build_context
+
+    table = evaluation.event_study.table
+    # A threshold that some periods pass and others do not.
+    threshold = int(np.median(np.minimum(table["persons_treated"], table["persons_comparison"])))
+    strict = replace(evaluation, config=evaluation.config.replace(min_cell=threshold))
+    drawn = {}
+    original = figures.event_study
+
+    def capture(data, *args, **kwargs):
+        drawn["data"] = data.copy()
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "event_study", capture)
+    build_context(strict, "en")
+    data = drawn["data"]
+    few = (table["persons_treated"] < threshold) | (table["persons_comparison"] < threshold)
+    assert 0 < few.sum() < len(table)
+    assert data["estimate"][few.to_numpy()].isna().all()
+    assert data["estimate"][~few.to_numpy()].notna().all()
+    assert data["low"][few.to_numpy()].isna().all()
+
+
+def test_no_ids_leave_the_process(extract: Path, rendered: dict[str, Path]) -> None:
+    ids = input_ids(extract)
+    assert len(ids) > 1000
+    for folder in rendered.values():
+        assert leaked_ids(folder, ids) == {}
+
+
+def test_without_common_support_the_report_gives_the_reason(extract: Path, tmp_path: Path) -> None:
+    """A caliper too narrow for any match: every effect has the reason, the report renders it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", oe.DataQualityWarning)
+        ev = oe.evaluate(oe.load(extract), {**CONFIG, "comparison": {"caliper": 1e-12, "distance": "score"}})
+    assert not ev.observational.available
+    assert all(not e.available and "caliper" in e.reason for e in ev.effects.values())
+    oe.render_report(ev, tmp_path, formats=("html",), lang="en")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "no intervention family found a comparison family within the caliper" in html
+    assert not re.search(r"Traceback|nan%", html)
+    assert np.isnan(ev.effects["parents_in_work_or_education"].estimate)
