@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every table of DIR against the data contract and report all problems at once.",
     )
     validate.add_argument("dir", type=Path, metavar="DIR", help="folder with families, parents, … files")
+    validate.add_argument("--quiet", action="store_true", help="no progress bar")
 
     report = commands.add_parser(
         "report",
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated: html, pdf, xlsx (default: html,pdf,xlsx)",
     )
+    report.add_argument("--quiet", action="store_true", help="no progress bars")
 
     sample = commands.add_parser(
         "sample",
@@ -98,21 +100,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+def _progress(args: argparse.Namespace) -> bool | None:
+    """Off with ``--quiet``; otherwise shown when stderr is a terminal."""
+    return False if args.quiet else None
+
+
 def _validate(args: argparse.Namespace) -> int:
-    ex = _load(args.dir)
+    ex = _load(args.dir, _progress(args))
     print(str(ex))
     print("\nThe extracts meet the data contract.")
     return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
-    ex = _load(args.dir)
+    progress = _progress(args)
+    ex = _load(args.dir, progress)
     from .evaluation import evaluate
     from .presentation import render_report
 
-    ev = evaluate(ex, config=args.config)
+    ev = evaluate(ex, config=args.config, progress=progress)
     try:
-        written = render_report(ev, args.out, formats=args.format.split(","), lang=args.lang)
+        written = render_report(ev, args.out, formats=args.format.split(","), lang=args.lang, progress=progress)
     except OSError as exc:
         print(
             f"Cannot write the report to {args.out}: {exc.strerror or exc}. Choose a writable folder.", file=sys.stderr
@@ -156,7 +164,7 @@ def _sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(path: Path) -> Extracts:
+def _load(path: Path, progress: bool | None) -> Extracts:
     import warnings
 
     from .errors import DataQualityWarning
@@ -164,7 +172,7 @@ def _load(path: Path) -> Extracts:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)  # printed with the summary instead
-        return load(path)
+        return load(path, progress=progress)
 
 
 _COMMANDS = {"validate": _validate, "report": _report, "sample": _sample}

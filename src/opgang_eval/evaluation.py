@@ -28,6 +28,7 @@ from .measures.descriptive import baseline_table, flow_table, rates_table, traje
 from .measures.frames import Frames, build_frames
 from .measures.headline import HEADLINE_IDS, absence_change, status_shares, youth_job_change
 from .measures.survey import survey_changes
+from .progress import Progress
 from .results import Amount, Design, Effect, Result
 
 __all__ = ["Evaluation", "evaluate"]
@@ -149,7 +150,9 @@ class Evaluation:
         return f"<p>{html.escape(self._heading())}</p>" + self.summary().to_html()
 
 
-def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None = None) -> Evaluation:
+def evaluate(
+    extracts: Extracts, config: Config | Mapping[str, Any] | str | None = None, *, progress: bool | None = None
+) -> Evaluation:
     """Compute every headline measure, effect and descriptive table.
 
     Parameters
@@ -159,56 +162,77 @@ def evaluate(extracts: Extracts, config: Config | Mapping[str, Any] | str | None
     config
         A :class:`Config`, a dict of settings applied on top of the extract
         folder's ``evaluation.toml``, a path to another toml, or ``None``.
+    progress
+        Show a progress bar (``None``: when a terminal or notebook is watching).
     """
     cfg = Config.resolve(config, default=extracts.config)
-    fr = build_frames(extracts, cfg)
-    arms = {arm: _arm_measures(fr, cfg, arm) for arm in fr.arms()}
-    design = _choose_design(fr, cfg)
-    od = observational_design(fr, cfg) if design == "observational" else None
-    reference = None
-    if od is not None and od.available:
-        reference = Reference(od.weights, od.kind, od.description)
-    account = savings(fr, extracts.unit_costs, cfg, reference)
-    if "intervention" in arms:
-        arms["intervention"]["savings_per_family"] = account.measure
-    if od is not None:
-        effects = observational_effects(fr, cfg, od)
-        effects["savings_per_family"] = (
-            account.effect
-            if od.available
-            else Effect.unavailable("savings_per_family", "effect", od.reason or "", scale="DKK", design=od.kind)
-        )
-    else:
-        effects = {
+    with Progress(7, "evaluate", progress) as bar:
+        bar.step("analysis frames")
+        fr = build_frames(extracts, cfg)
+        bar.step("headline measures and bootstrap")
+        arms = {arm: _arm_measures(fr, cfg, arm) for arm in fr.arms()}
+        design = _choose_design(fr, cfg)
+        bar.step("propensity score and matching" if design == "observational" else "design")
+        od = observational_design(fr, cfg) if design == "observational" else None
+        bar.step("savings")
+        reference = None
+        if od is not None and od.available:
+            reference = Reference(od.weights, od.kind, od.description)
+        account = savings(fr, extracts.unit_costs, cfg, reference)
+        if "intervention" in arms:
+            arms["intervention"]["savings_per_family"] = account.measure
+        bar.step("effects")
+        effects = _effects(fr, cfg, arms, od, account.effect)
+        bar.step("event study")
+        extra: dict[str, pd.DataFrame] = {}
+        study = None
+        if od is not None:
+            extra["balance"] = od.balance
+            if od.available:
+                study = event_study(fr, cfg, od)
+                extra["event_study"] = study.table
+        bar.step("descriptive tables, sites and survey")
+        tables = {
+            "flow": flow_table(fr, arms),
+            "baseline": baseline_table(fr),
+            "transitions": transition_table(fr),
+            "trajectory": trajectory_table(fr, cfg),
+            "rates": rates_table(fr, cfg),
+            "by_site": _by_site(fr, cfg),
+            "cost_account": account.account,
+            "savings_by_domain": account.by_domain,
+            "savings_by_year": account.by_year,
+            "savings_by_month": account.by_month,
+            "savings_sensitivity": account.sensitivity,
+            **extra,
+        }
+        survey = {arm: survey_changes(fr, arm) for arm in fr.arms()}
+    kind: Design = od.kind if od is not None else "randomised" if "control" in arms else "none"
+    return Evaluation(arms, effects, survey, tables, cfg, fr.end, extracts.sources, extracts.warnings, kind, od, study)
+
+
+def _effects(
+    fr: Frames,
+    cfg: Config,
+    arms: dict[str, dict[str, Result]],
+    od: ObservationalDesign | None,
+    savings_effect: Result,
+) -> dict[str, Result]:
+    """Effects against the control arm, or against the matched or weighted comparison group."""
+    if od is None:
+        return {
             **share_effects(fr, cfg, arms),
             "school_absence_change": absence_effect(fr, cfg, arms),
             "youth_job_rate_change": youth_effect(fr, cfg, arms),
-            "savings_per_family": account.effect,
+            "savings_per_family": savings_effect,
         }
-    extra: dict[str, pd.DataFrame] = {}
-    study = None
-    if od is not None:
-        extra["balance"] = od.balance
-        if od.available:
-            study = event_study(fr, cfg, od)
-            extra["event_study"] = study.table
-    tables = {
-        "flow": flow_table(fr, arms),
-        "baseline": baseline_table(fr),
-        "transitions": transition_table(fr),
-        "trajectory": trajectory_table(fr, cfg),
-        "rates": rates_table(fr, cfg),
-        "by_site": _by_site(fr, cfg),
-        "cost_account": account.account,
-        "savings_by_domain": account.by_domain,
-        "savings_by_year": account.by_year,
-        "savings_by_month": account.by_month,
-        "savings_sensitivity": account.sensitivity,
-        **extra,
-    }
-    survey = {arm: survey_changes(fr, arm) for arm in fr.arms()}
-    kind: Design = od.kind if od is not None else "randomised" if "control" in arms else "none"
-    return Evaluation(arms, effects, survey, tables, cfg, fr.end, extracts.sources, extracts.warnings, kind, od, study)
+    effects = observational_effects(fr, cfg, od)
+    effects["savings_per_family"] = (
+        savings_effect
+        if od.available
+        else Effect.unavailable("savings_per_family", "effect", od.reason or "", scale="DKK", design=od.kind)
+    )
+    return effects
 
 
 def _choose_design(fr: Frames, cfg: Config) -> str:

@@ -90,7 +90,9 @@ def regression_effect(
         cov_type="cluster", cov_kwds={"groups": g, "use_correction": True, "df_correction": True}, use_t=True
     )
     b = float(fit.params[term])
-    se = float(fit.bse[term])
+    # Only the reported coefficient's variance: a nuisance one can round to a tiny negative (e.g. a period in
+    # which nobody's outcome varies), and taking the square root of every diagonal entry would warn about it.
+    se = float(np.sqrt(max(float(np.asarray(fit.cov_params())[term, term]), 0.0)))
     t = stats.t.ppf(0.5 + level / 2, n_groups - 1)
     p = float(2 * stats.t.sf(abs(b / se), n_groups - 1)) if se > 0 else float("nan")
     return Effect(

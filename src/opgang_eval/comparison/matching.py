@@ -119,7 +119,11 @@ def propensity_model(x: pd.DataFrame, treated: np.ndarray) -> PropensityModel:
     logit = design @ fit.params
     # Newton's parameter-change test can fail on nearly collinear covariates (e.g. baseline status shares that
     # almost sum to one) although the likelihood is at its maximum; a vanishing score says it is.
-    at_maximum = bool(np.max(np.abs(fit.model.score(fit.params))) < 1e-8 * max(len(y), 1))
+    # Under separation the gradient also vanishes, but only as the logits run off to infinity: bounded
+    # fitted odds (|logit| < 30, p within 1e−13 of 0 or 1) tell a maximum from separation.
+    at_maximum = bool(np.max(np.abs(fit.model.score(fit.params))) < 1e-8 * max(len(y), 1)) and bool(
+        np.max(np.abs(design @ fit.params)) < 30
+    )
     converged = (bool(fit.mle_retvals.get("converged", True)) or at_maximum) and bool(np.all(np.isfinite(logit)))
     score = 1 / (1 + np.exp(-logit))
     return PropensityModel(score, logit, columns, dropped, converged)

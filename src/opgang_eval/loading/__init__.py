@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..config import Config
 from ..errors import ConfigError, DataQualityWarning, Failure, Rule, ValidationError
+from ..progress import Progress
 from ..validation.checks import Collector, validate_tables
 from .extracts import Extracts
 from .readers import RawTable, Source, discover, read_table
@@ -19,7 +20,7 @@ __all__ = ["Extracts", "Source", "load"]
 _CONFIG_FILE = "evaluation.toml"
 
 
-def load(path: str | Path, *, today: dt.date | None = None) -> Extracts:
+def load(path: str | Path, *, today: dt.date | None = None, progress: bool | None = None) -> Extracts:
     """Read and validate an extract folder.
 
     Every file is read and every rule checked before anything is reported:
@@ -36,6 +37,8 @@ def load(path: str | Path, *, today: dt.date | None = None) -> Extracts:
         optionally ``evaluation.toml``.
     today
         Reference date for "not in the future" checks; defaults to today.
+    progress
+        Show a progress bar (``None``: when a terminal or notebook is watching).
     """
     root = Path(path)
     if not root.is_dir():
@@ -66,13 +69,16 @@ def load(path: str | Path, *, today: dt.date | None = None) -> Extracts:
     errors.add_records(file_failures)
     warned.add_records(file_warnings)
     raws: dict[str, RawTable] = {}
-    for name, file in files.items():
-        result = read_table(name, file)
-        if isinstance(result, Failure):
-            errors.add_records([result])
-        else:
-            raws[name] = result
-    tables = validate_tables(raws, config, errors, warned, today=today)
+    with Progress(len(files) + 1, "load", progress) as bar:
+        for name, file in files.items():
+            bar.step(f"read {file.name}")
+            result = read_table(name, file)
+            if isinstance(result, Failure):
+                errors.add_records([result])
+            else:
+                raws[name] = result
+        bar.step("validate")
+        tables = validate_tables(raws, config, errors, warned, today=today)
     if errors:
         raise ValidationError(errors.failures(), errors.counts())
     summary = _warning_summary(warned)

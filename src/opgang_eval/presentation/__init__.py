@@ -17,6 +17,7 @@ from typing import Literal, get_args
 from ..config import Lang
 from ..errors import ConfigError, Failure, Rule
 from ..evaluation import Evaluation
+from ..progress import Progress
 
 __all__ = ["Format", "render_report", "report_date"]
 
@@ -77,6 +78,8 @@ def render_report(
     out: str | Path,
     formats: Iterable[str] = ("html", "pdf", "xlsx"),
     lang: Lang | None = None,
+    *,
+    progress: bool | None = None,
 ) -> list[Path]:
     """Write the evaluation report into ``out``.
 
@@ -86,7 +89,8 @@ def render_report(
     all of it succeeded, so a failure leaves an earlier report untouched.
     Output is disclosure-controlled (``min_cell``) and deterministic: the
     same evaluation gives byte-identical files (the date shown honours
-    ``SOURCE_DATE_EPOCH``).
+    ``SOURCE_DATE_EPOCH``). ``progress`` shows a progress bar (``None``: when
+    a terminal or notebook is watching).
     """
     from .context import build_context
     from .render import render_html, render_pdf, render_xlsx, write_figures
@@ -113,31 +117,37 @@ def render_report(
             ]
         )
     day = report_date()
-    ctx = build_context(ev, lang, today=day)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        figures = write_figures(ctx, staging / FIGURE_DIR)
-        staged: list[Path] = []
-        if "html" in chosen:
-            path = staging / FILES["html"]
-            path.write_text(render_html(ctx), encoding="utf-8")
-            staged.append(path)
-        if "pdf" in chosen:
-            path = staging / FILES["pdf"]
-            path.write_bytes(render_pdf(ctx, staging, FIGURE_DIR, day))
-            staged.append(path)
-        if "xlsx" in chosen:
-            path = staging / FILES["xlsx"]
-            path.write_bytes(render_xlsx(ctx, day))
-            staged.append(path)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / FIGURE_DIR).mkdir(exist_ok=True)
-        written = []
-        for path in [*staged, *figures]:
-            target = out / path.relative_to(staging)
-            os.replace(path, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with Progress(2 + len(chosen), "report", progress) as bar:
+        bar.step("tables, texts, figures")
+        ctx = build_context(ev, lang, today=day)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        try:
+            bar.step("figure files")
+            figures = write_figures(ctx, staging / FIGURE_DIR)
+            staged: list[Path] = []
+            if "html" in chosen:
+                bar.step("HTML")
+                path = staging / FILES["html"]
+                path.write_text(render_html(ctx), encoding="utf-8")
+                staged.append(path)
+            if "pdf" in chosen:
+                bar.step("PDF (Typst)")
+                path = staging / FILES["pdf"]
+                path.write_bytes(render_pdf(ctx, staging, FIGURE_DIR, day))
+                staged.append(path)
+            if "xlsx" in chosen:
+                bar.step("spreadsheet")
+                path = staging / FILES["xlsx"]
+                path.write_bytes(render_xlsx(ctx, day))
+                staged.append(path)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / FIGURE_DIR).mkdir(exist_ok=True)
+            written = []
+            for path in [*staged, *figures]:
+                target = out / path.relative_to(staging)
+                os.replace(path, target)
+                written.append(target)
+            return written
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
