@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .errors import ConfigError, DataQualityWarning, OpgangError, OpgangWarning, ValidationError
     from .evaluation import Evaluation, evaluate
     from .loading import Extracts, Source, load
-    from .presentation import render_report
+    from .presentation import plot, render_report
     from .results import Amount, Effect, RelativeChange, Result, Share, SurveyChange
 
 try:
@@ -38,6 +38,7 @@ _WHERE = {
     "Extracts": "loading",
     "Source": "loading",
     "load": "loading",
+    "plot": "presentation",
     "render_report": "presentation",
     "Amount": "results",
     "Effect": "results",
@@ -66,6 +67,7 @@ __all__ = [
     "__version__",
     "evaluate",
     "load",
+    "plot",
     "render_report",
 ]
 

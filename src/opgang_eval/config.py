@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import pandas as pd
+
 from .errors import ConfigError, Failure, Rule
 from .schema import STATUS, SURVEY_ITEM, normalise_label
 
@@ -226,13 +228,34 @@ class Config:
             del cmp["caliper"]  # TOML has no null: an absent caliper is none
         return out
 
-    def __str__(self) -> str:
-        width = max(len(f.name) for f in fields(self))
-        lines = ["Config"]
+    def to_frame(self) -> pd.DataFrame:
+        """Every resolved setting as a row (``[comparison]`` settings as ``comparison.<name>``)."""
+        rows = []
         for key, value in self.to_dict().items():
-            shown = "latest month in parent_status" if key == "end" and value is None else value
-            lines.append(f"  {key:<{width}} = {shown}")
-        return "\n".join(lines)
+            if key == "comparison":
+                rows.extend((f"comparison.{k}", _shown(k, v)) for k, v in value.items())
+                if self.comparison.caliper is None:
+                    rows.append(("comparison.caliper", "none"))
+            else:
+                rows.append((key, _shown(key, value)))
+        return pd.DataFrame(rows, columns=["setting", "value"]).set_index("setting")
+
+    def __str__(self) -> str:
+        frame = self.to_frame()
+        width = max(len(k) for k in frame.index)
+        return "\n".join(["Config", *(f"  {k:<{width}} = {v}" for k, v in frame["value"].items())])
+
+    def _repr_html_(self) -> str:
+        return "<p>Config (resolved)</p>" + self.to_frame().to_html()
+
+
+def _shown(key: str, value: Any) -> str:
+    """A setting as the analyst reads it (``None`` end month: what it means)."""
+    if key == "end" and value is None:
+        return "latest month in parent_status"
+    if value is None:
+        return "none"
+    return str(value)
 
 
 def _bad(source: str, key: str, value: str, hint: str) -> Failure:

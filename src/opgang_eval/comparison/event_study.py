@@ -24,6 +24,7 @@ as an F statistic with (q, G−1) degrees of freedom.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +64,28 @@ class EventStudy:
     method: str
     reason: str | None = None
     notes: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficients by period (the tidy table)."""
+        return self.table
+
+    def _heading(self) -> str:
+        if self.reason is not None:
+            return f"Event study: not available – {self.reason}"
+        t = self.pretrend
+        test = (
+            f"pre-trend F = {t['statistic']:.2f} ({t['df_num']:.0f}, {t['df_den']:.0f} df), p = {t['p_value']:.3f}"
+            if np.isfinite(t.get("p_value", np.nan))
+            else f"pre-trend test not available – {t.get('reason', '')}"
+        )
+        unit = "months" if self.bin_months == 1 else "quarters"
+        return f"Event study ({unit}, reference {self.reference}, {self.n_families:,} families); {test}"
+
+    def __str__(self) -> str:
+        return f"{self._heading()}\n{self.table.to_string(index=False)}"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self._heading())}</p>" + self.table.to_html(index=False)
 
 
 def event_study_from_rows(

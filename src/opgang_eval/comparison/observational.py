@@ -26,6 +26,7 @@ assumption; every result of this design says which design it rests on.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -95,6 +96,33 @@ class ObservationalDesign:
     @property
     def available(self) -> bool:
         return self.reason is None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The balance table (the tidy view of how well the comparison group resembles the intervention)."""
+        return self.balance
+
+    def _heading(self) -> str:
+        c = self.counts
+        if self.reason is not None:
+            return f"Observational design ({self.kind}): not available – {self.reason}"
+        dropped = ", ".join(
+            f"{k.replace('_', ' ')}: {v}" for k, v in (self.matching.dropped if self.matching else {}).items()
+        )
+        return (
+            f"{self.description}. {c['treated_used']:,} of {c['treated']:,} intervention families compared with "
+            f"{c['comparison_used']:,} of {c['comparison']:,} pool families"
+            + (f" (left out: {dropped})" if dropped else "")
+        )
+
+    def __str__(self) -> str:
+        columns = ["covariate", "mean_treated", "mean_comparison", "smd", "mean_comparison_after", "smd_after", "flag"]
+        body = self.balance[columns].to_string(index=False) if len(self.balance) else ""
+        return f"{self._heading()}\n{body}"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self._heading())}</p>" + (
+            self.balance.to_html(index=False) if len(self.balance) else ""
+        )
 
 
 def observational_design(fr: Frames, config: Config) -> ObservationalDesign:

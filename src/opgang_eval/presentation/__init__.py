@@ -12,14 +12,32 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from ..config import Lang
 from ..errors import ConfigError, Failure, Rule
 from ..evaluation import Evaluation
 from ..progress import Progress
 
-__all__ = ["Format", "render_report", "report_date"]
+if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figure is made
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
+
+__all__ = ["FIGURES", "Format", "plot", "render_report", "report_date"]
+
+#: Ids of the report's figures (those of an absent table or design are simply not drawn).
+FIGURES = (
+    "trajectory",
+    "status_flow",
+    "school_absence",
+    "youth_jobs",
+    "forest",
+    "love_plot",
+    "event_study",
+    "savings_by_domain",
+    "savings_by_year",
+    "savings_sensitivity",
+)
 
 Format = Literal["html", "pdf", "xlsx"]
 
@@ -151,3 +169,45 @@ def render_report(
             return written
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def plot(ev: Evaluation, name: str, ax: Axes | None = None, lang: Lang | None = None) -> MplFigure:
+    """One of the report's figures as a matplotlib ``Figure``, to show in a notebook or restyle.
+
+    The figure is the report's own — the same data, labels and disclosure
+    control (cells under ``min_cell`` are not drawn) — so a figure pasted
+    into a slide is as safe as the report.
+
+    Parameters
+    ----------
+    ev
+        The evaluation.
+    name
+        One of :data:`FIGURES`, e.g. ``"trajectory"`` or ``"event_study"``.
+    ax
+        Axes to draw into (e.g. one panel of the analyst's own figure);
+        ``None`` makes a new figure.
+    lang
+        Language of the labels (default: the evaluation's config).
+    """
+    from .context import report_figures
+
+    if name not in FIGURES:
+        raise ConfigError.from_failures(
+            [
+                Failure(
+                    "config", "plot", "name", None, "", name, Rule.BAD_CONFIG, f"Choose one of: {', '.join(FIGURES)}."
+                )
+            ]
+        )
+    made = report_figures(ev, lang, {name: ax})
+    if name not in made:
+        why = (
+            "there is no comparison pool (observational design)"
+            if name in ("love_plot", "event_study")
+            else "the evaluation has no data for it (a table not given, or every value below min_cell)"
+        )
+        raise ConfigError.from_failures(
+            [Failure("config", "plot", "name", None, "", name, Rule.BAD_CONFIG, f"No '{name}' figure: {why}.")]
+        )
+    return made[name]

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
 
 from .. import __version__
 from ..comparison.covariates import COVARIATE_LABELS
@@ -122,8 +125,11 @@ class Context:
 class _Builder:
     """Holds the evaluation, language and threshold while sections are built."""
 
-    def __init__(self, ev: Evaluation, lang: Lang) -> None:
+    def __init__(self, ev: Evaluation, lang: Lang, axes: Mapping[str, Axes | None] | None = None) -> None:
         self.ev = ev
+        # Figures wanted as matplotlib objects (``plot``), by id → the axes to draw into; then no SVG is made.
+        self.axes = axes
+        self.made: dict[str, MplFigure] = {}
         self.lang = lang
         self.f = Formatter(lang)
         self.min_cell = ev.config.min_cell
@@ -134,6 +140,16 @@ class _Builder:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def _ax(self, figure_id: str) -> Axes | None:
+        return None if self.axes is None else self.axes.get(figure_id)
+
+    def _figure(self, figure_id: str, caption: str, fig: MplFigure) -> Figure:
+        """The report's figure (SVG), or — when building for :func:`plot` — the matplotlib figure kept aside."""
+        if self.axes is not None:
+            self.made[figure_id] = fig
+            return Figure(figure_id, caption, "")
+        return Figure(figure_id, caption, figures.to_svg(fig, caption))
 
     # -- disclosure of results ------------------------------------------------------------
 
@@ -532,9 +548,9 @@ class _Builder:
             "x": self.t("months_since"),
             "y": self.t("share_axis"),
         }
-        fig = figures.trajectory(data[["arm", "k", "share"]], labels, self.f.percent)
+        fig = figures.trajectory(data[["arm", "k", "share"]], labels, self.f.percent, ax=self._ax("trajectory"))
         caption = self.t("figure_trajectory")
-        return Figure("trajectory", caption, figures.to_svg(fig, caption))
+        return self._figure("trajectory", caption, fig)
 
     def _status_flow(self) -> Figure | None:
         trans = self.ev.tables["transitions"]
@@ -561,9 +577,9 @@ class _Builder:
             "x": self.t("share_axis"),
             "hidden": f"{'Skjult' if self.lang == 'da' else 'Hidden'} ({self.hidden})",
         }
-        fig = figures.status_bars(data, labels, self.f.percent)
+        fig = figures.status_bars(data, labels, self.f.percent, ax=self._ax("status_flow"))
         caption = self.t("figure_status")
-        return Figure("status_flow", caption, figures.to_svg(fig, caption))
+        return self._figure("status_flow", caption, fig)
 
     def _before_after(self, measure: str, caption_key: str) -> Figure | None:
         rates = self.ev.tables["rates"]
@@ -578,9 +594,9 @@ class _Builder:
             "post": self.t("after"),
             "y": self.t("share_axis"),
         }
-        fig = figures.before_after(data[["arm", "period", "rate"]], labels, self.f.percent)
+        fig = figures.before_after(data[["arm", "period", "rate"]], labels, self.f.percent, ax=self._ax(measure))
         caption = self.t(caption_key)
-        return Figure(measure, caption, figures.to_svg(fig, caption))
+        return self._figure(measure, caption, fig)
 
     def _forest(self) -> Figure | None:
         rows = []
@@ -592,9 +608,9 @@ class _Builder:
         if not rows:
             return None
         data = pd.DataFrame(rows, columns=["label", "estimate", "low", "high"])
-        fig = figures.forest(data, {"x": self.t("pp_axis")}, self.f.number)
+        fig = figures.forest(data, {"x": self.t("pp_axis")}, self.f.number, ax=self._ax("forest"))
         caption = self.t("figure_forest_observational" if self.observational else "figure_forest")
-        return Figure("forest", caption, figures.to_svg(fig, caption))
+        return self._figure("forest", caption, fig)
 
     # -- survey, savings, sites ------------------------------------------------------------------
 
@@ -814,18 +830,21 @@ class _Builder:
             "intervention": self.t("intervention_cost"),
             "y": self.t("dkk_axis"),
         }
-        fig = figures.grouped_bars(long[["category", "series", "value"]], labels, self.f.number)
+        fig = figures.grouped_bars(
+            long[["category", "series", "value"]], labels, self.f.number, ax=self._ax("savings_by_domain")
+        )
         caption = self.t("figure_domain")
-        return Figure("savings_by_domain", caption, figures.to_svg(fig, caption))
+        return self._figure("savings_by_domain", caption, fig)
 
     def _year_figure(self) -> Figure | None:
         frame = self.ev.tables["savings_by_year"]
         if frame.empty:
             return None
         data = pd.DataFrame({"category": frame["year"].astype(str), "series": "savings", "value": frame["savings"]})
-        fig = figures.grouped_bars(data, {"savings": self.t("savings_col"), "y": self.t("dkk_axis")}, self.f.number)
+        labels = {"savings": self.t("savings_col"), "y": self.t("dkk_axis")}
+        fig = figures.grouped_bars(data, labels, self.f.number, ax=self._ax("savings_by_year"))
         caption = self.t("figure_year")
-        return Figure("savings_by_year", caption, figures.to_svg(fig, caption))
+        return self._figure("savings_by_year", caption, fig)
 
     def _tornado(self) -> Figure | None:
         frame = self.ev.tables["savings_sensitivity"]
@@ -841,9 +860,9 @@ class _Builder:
             }
         )
         base = float(frame["base_net_per_family"].iloc[0])
-        fig = figures.tornado(data, base, {"x": self.t("dkk_axis")}, self.f.number)
+        fig = figures.tornado(data, base, {"x": self.t("dkk_axis")}, self.f.number, ax=self._ax("savings_sensitivity"))
         caption = self.t("figure_tornado")
-        return Figure("savings_sensitivity", caption, figures.to_svg(fig, caption))
+        return self._figure("savings_sensitivity", caption, fig)
 
     def by_site(self) -> Section | None:
         sites = self.ev.tables["by_site"]
@@ -1080,9 +1099,9 @@ class _Builder:
         if data[["before", "after"]].isna().all().all():
             return table, None
         labels = {"before": self.t("before"), "after": self.t("after"), "x": "|SMD|"}
-        fig = figures.love_plot(data, labels, lambda v: self.f.number(v, 2))
+        fig = figures.love_plot(data, labels, lambda v: self.f.number(v, 2), ax=self._ax("love_plot"))
         caption = self.t("figure_love")
-        return table, Figure("love_plot", caption, figures.to_svg(fig, caption))
+        return table, self._figure("love_plot", caption, fig)
 
     def _covariate_label(self, name: str) -> str:
         if name.startswith("site: "):
@@ -1108,9 +1127,9 @@ class _Builder:
             "estimate": self.t("estimate"),
             "ci": self.t("ci"),
         }
-        fig = figures.event_study(data, labels, lambda v: self.f.number(v, 0))
+        fig = figures.event_study(data, labels, lambda v: self.f.number(v, 0), ax=self._ax("event_study"))
         caption = self.t("figure_event")
-        return Figure("event_study", caption, figures.to_svg(fig, caption))
+        return self._figure("event_study", caption, fig)
 
     def _pretrend_text(self, study: Any) -> str:
         da = self.lang == "da"
@@ -1302,11 +1321,7 @@ def _result_from_row(row: pd.Series) -> Result:
     return Result.from_summary(row.drop(labels=["site"]))
 
 
-def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | None = None) -> Context:
-    """Build the report context of ``ev`` in ``lang`` (default: the config's)."""
-    lang = lang or ev.config.lang
-    b = _Builder(ev, lang)
-    today = today or dt.date.today()
+def _sections(b: _Builder) -> list[Section]:
     sections = [b.flow(), b.baseline()]
     comparison = b.comparison_group()
     if comparison is not None:
@@ -1316,6 +1331,15 @@ def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | Non
         if optional is not None:
             sections.append(optional)
     sections.extend([b.methods(), b.limitations(), b.data_quality(), b.appendix()])
+    return sections
+
+
+def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | None = None) -> Context:
+    """Build the report context of ``ev`` in ``lang`` (default: the config's)."""
+    lang = lang or ev.config.lang
+    b = _Builder(ev, lang)
+    today = today or dt.date.today()
+    sections = _sections(b)
     return Context(
         lang=lang,
         title=b.t("title"),
@@ -1325,3 +1349,16 @@ def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | Non
         design_note=b._design_note(),
         sections=sections,
     )
+
+
+def report_figures(
+    ev: Evaluation, lang: Lang | None = None, axes: Mapping[str, Axes | None] | None = None
+) -> dict[str, MplFigure]:
+    """The report's figures as matplotlib figures, by id, disclosure-controlled exactly as in the report.
+
+    ``axes`` maps a figure id to the axes to draw it into (others get a new
+    figure each). Nothing is rendered to SVG.
+    """
+    b = _Builder(ev, lang or ev.config.lang, axes=dict(axes or {}))
+    _sections(b)
+    return b.made
