@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -528,3 +529,16 @@ def test_the_design_removes_the_selection_bias(pool, method, design):
     assert balance["smd_after"].abs().max() < balance["smd"].abs().max()
     assert abs(balance.loc["benefit_months", "smd"]) > 1  # badly unbalanced before
     assert abs(balance.loc["benefit_months", "smd_after"]) < 0.1
+
+
+def test_small_pre_enrolment_cost_difference_by_hand(small):
+    # No expenditure table: costs are statuses × the shipped unit costs (their own price year, no conversion).
+    # Run rate = the family's cost over m_f − 12 … m_f − 1 (2020-03 … 2021-02) / 12; only 2020-12 and 2021-02
+    # have rows. Intervention: I1 cash+cash, I2 cash+cash, I3 job+job; matched C1 job+cash, C2 job+job,
+    # C3 cash+cash (weights 1). Difference = (3·job + 3·cash)/36 − (4·cash + 2·job)/36 = (job − cash)/36.
+    costs = pd.read_csv(Path(oe.__file__).parent / "data" / "unit_costs.csv", comment="#", index_col="status")[
+        "monthly_cost_dkk"
+    ]
+    expected = (costs["job"] - costs["cash_benefit"]) / 36
+    diff = small.effects["savings_per_family"].parts["pre_enrolment_monthly_difference"]
+    assert diff == pytest.approx(expected, rel=1e-12)

@@ -274,6 +274,7 @@ def _estimate(
         out["estimate"] = float(np.mean(out["reference"] - out["actual"])) if len(itv) else np.nan
     out["n_intervention"] = len(itv)
     out["n_control"] = len(ref)
+    out["intervention_families"], out["reference_families"] = itv, ref
     out["months"] = float((end - fr.codes.families["m_f"].to_numpy()[itv] + 1).mean()) if len(itv) else np.nan
     return out
 
@@ -404,6 +405,8 @@ def savings(
         "families_intervention": float(n_itv),
         "families_control": float(n_ctl),
     }
+    if reference is not None and design != "before_after":
+        parts["pre_enrolment_monthly_difference"] = _pre_difference(cd, est, reference)
     n = n_itv + (n_ctl if design != "before_after" else 0)
     measure = Amount(MEASURE, "intervention", gross, low, high, n, n, method, parts=parts)
     if design != "before_after":
@@ -421,6 +424,21 @@ def savings(
         by_month,
         sensitivity,
     )
+
+
+def _pre_difference(cd: CostData, est: dict[str, object], reference: Reference) -> float:
+    """Weighted mean monthly cost of the comparison group − the intervention's, in the 12 months before enrolment.
+
+    Matching balances the covariates, not the costs themselves; this shows
+    how far apart the groups' costs already were before enrolment (the
+    savings estimate compares the months after it).
+    """
+    rates = cd.run_rates().groupby("fc")["run_rate"].sum()
+    ref, itv = est["reference_families"], est["intervention_families"]
+    w = reference.weights[ref]
+    ref_rates = rates.reindex(ref, fill_value=0.0).to_numpy()
+    itv_rates = rates.reindex(itv, fill_value=0.0).to_numpy()
+    return float(w @ ref_rates / w.sum() - itv_rates.mean()) if len(itv) and w.sum() > 0 else float("nan")
 
 
 def _account(

@@ -952,14 +952,34 @@ class _Builder:
             ),
         }[str(acc["design"])]
         rate = self.f.percent(float(acc["discount_rate"]), 1)
+        pre = self._pre_cost_sentence()
         if da:
             return (
                 f"Design: {design[0]}. Udgifter fra {basis[0]} i {acc['price_year']}-priser, diskonteret med {rate} "
-                f"om året fra familiens start. Konfidensinterval: {boot}, stratificeret på gruppe."
+                f"om året fra familiens start. Konfidensinterval: {boot}, stratificeret på gruppe.{pre}"
             )
         return (
             f"Design: {design[1]}. Costs from {basis[1]} in {acc['price_year']} prices, discounted at {rate} a year "
-            f"from the family's enrolment. Interval: {boot}, stratified by arm."
+            f"from the family's enrolment. Interval: {boot}, stratified by arm.{pre}"
+        )
+
+    def _pre_cost_sentence(self) -> str:
+        """How far apart the matched groups' monthly costs were before enrolment (observational design only)."""
+        effect = self.ev.effects.get("savings_per_family")
+        diff = effect.parts.get("pre_enrolment_monthly_difference") if effect is not None else None
+        if diff is None or not math.isfinite(diff) or not self.shown(effect):
+            return ""
+        size = self.f.dkk(abs(diff))
+        if self.lang == "da":
+            side = "højere" if diff >= 0 else "lavere"
+            return (
+                f" I de 12 måneder før start var sammenligningsgruppens udgifter {size} {side} pr. familie og måned "
+                "end indsatsgruppens; besparelsen sammenligner kun månederne efter start."
+            )
+        side = "higher" if diff >= 0 else "lower"
+        return (
+            f" In the 12 months before enrolment the comparison group's costs were {size} {side} per family and "
+            "month than the intervention group's; the savings compare only the months after enrolment."
         )
 
     def observational_method_text(self) -> str:
