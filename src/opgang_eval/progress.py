@@ -20,9 +20,18 @@ from typing import Any
 __all__ = ["Progress"]
 
 
+def _in_notebook() -> bool:
+    """Whether this code runs inside a Jupyter kernel (not merely a process that imported ipykernel)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def _watched() -> bool:
     """Whether a person is likely watching: an interactive terminal or a Jupyter kernel."""
-    if "ipykernel" in sys.modules:
+    if _in_notebook():
         return True
     stream = sys.stderr
     return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
@@ -30,7 +39,7 @@ def _watched() -> bool:
 
 def _bar_class() -> Any:
     """Tqdm's notebook widget inside Jupyter with ipywidgets, its text bar elsewhere (imported only when shown)."""
-    if "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None:
+    if _in_notebook() and importlib.util.find_spec("ipywidgets") is not None:
         from tqdm.notebook import tqdm
     else:
         from tqdm import tqdm
