@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .evaluation import Evaluation, evaluate
     from .loading import Extracts, Source, load
     from .presentation import plot, render_report
+    from .registers import dream_months, map_status, status_mapping
     from .results import Amount, Effect, RelativeChange, Result, Share, SurveyChange
 
 try:
@@ -38,6 +39,9 @@ _WHERE = {
     "Extracts": "loading",
     "Source": "loading",
     "load": "loading",
+    "dream_months": "registers",
+    "map_status": "registers",
+    "status_mapping": "registers",
     "plot": "presentation",
     "render_report": "presentation",
     "Amount": "results",
@@ -65,10 +69,13 @@ __all__ = [
     "SurveyChange",
     "ValidationError",
     "__version__",
+    "dream_months",
     "evaluate",
     "load",
+    "map_status",
     "plot",
     "render_report",
+    "status_mapping",
 ]
 
 
