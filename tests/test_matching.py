@@ -526,3 +526,18 @@ def test_balance_treated_sd_option():
 )
 def test_wwc_flag_boundaries(smd, flag):
     assert wwc_flag(smd) == flag
+
+
+def test_with_replacement_a_cell_smaller_than_the_ratio_gives_fewer_matches_never_another_cells():
+    # Cell 0 holds one comparison unit (position 1), cell 1 two (3, 4). Ratio 2 with replacement, no caliper:
+    # treated 0 gets only unit 1 (gap 1), treated 2 gets 3 (gap 1) and 4 (gap 2).
+    d = np.array([0.0, 1.0, 5.0, 6.0, 7.0])
+    treated = np.array([1, 0, 1, 0, 0], dtype=bool)
+    m = nearest_neighbour(d, treated, ratio=2, replace=True, exact=np.array([0, 0, 1, 1, 1]))
+    assert list(zip(m.pairs["treated"], m.pairs["control"], strict=True)) == [(0, 1), (2, 3), (2, 4)]
+    assert np.isfinite(m.pairs["distance"]).all()
+    # Weights: unit 1 serves treated 0 alone (1/1); units 3 and 4 share treated 2 (1/2 each).
+    assert m.weights.tolist() == [1.0, 1.0, 1.0, 0.5, 0.5]
+    # A pool smaller than the ratio: every unit once, no error.
+    m = nearest_neighbour(np.array([0.0, 1.0]), np.array([1, 0], dtype=bool), ratio=3, replace=True)
+    assert m.pairs["control"].tolist() == [1] and m.weights.tolist() == [1.0, 1.0]

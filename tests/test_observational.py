@@ -8,6 +8,7 @@ generator's comparison pool, whose true effect is known.
 from __future__ import annotations
 
 import math
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -173,8 +174,8 @@ def test_small_event_study_equals_differences_of_cell_means(small):
     assert t.loc[[-3, -1, 3, 21], "share_comparison"].tolist() == pytest.approx([2 / 3, 1 / 3, 2 / 3, 1 / 3])
     assert t.loc[-1, "std_error"] == 0
     assert t.loc[[-3, 3, 21], "persons_comparison"].tolist() == [3, 3, 3]  # C4–C6 have weight 0
-    # Months without a status row in either group are not estimable.
-    assert math.isnan(t.loc[-2, "estimate"]) and math.isnan(t.loc[20, "estimate"])
+    # Months without a status row in the groups are not estimable and not listed.
+    assert t.index.tolist() == [-3, -1, 3, 21]
     assert small.tables["event_study"].equals(es.table)
 
 
@@ -360,6 +361,7 @@ COV_PARENTS = """
     PC3a,C3,1982,F
     PC3b,C3,1980,M
     PC4,C4,1979,F
+    PC4b,C4,1981,
 """
 COV_CHILDREN = """
     KI1,I1,2010,F
@@ -368,6 +370,7 @@ COV_CHILDREN = """
     KC1,C1,2016,M
     KC3,C3,2008,F
     KC3b,C3,2003,M
+    KI3,I3,2022,F
 """
 COV_STATUS = [
     *spell("PI1", "2018-01", "2018-06", "cash_benefit"),  # 2018-03 … 2018-06 in the window: 4
@@ -401,11 +404,13 @@ COV_STATUS = [
 COV_EXPECTED = {
     "I1": (41, 1, 0, 1, 11, 0, 0, 6, 0, 0, 1, 0),
     "I2": (44.5, 0.5, 1, 2, 4, 1, 1, 12, 0.5, 0.5, 0, 0),
+    # KI3 is born in 2022, after I3's enrolment (2021-06): not part of the baseline, so still no children.
     "I3": (31, 1, 0, 0, 0, 0, 0, 36, 0, 0, 1, 1),
     "C1": (36, 0, 0, 1, 5, 1, 0, 0, 1, 0, 0, 0),
     "C2": (51, 1, 0, 0, 0, 0, 0, 36, 0, 0, 1, 1),
     "C3": (40, 0.5, 1, 2, 13, 0, 1, 0.5, 0.5, 0.5, 0, 0),
-    "C4": (42, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    # PC4b has no recorded sex: the women's share is among PC4 alone; no status rows: 0 benefit months.
+    "C4": (41, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
 }
 
 
@@ -542,3 +547,31 @@ def test_small_pre_enrolment_cost_difference_by_hand(small):
     expected = (costs["job"] - costs["cash_benefit"]) / 36
     diff = small.effects["savings_per_family"].parts["pre_enrolment_monthly_difference"]
     assert diff == pytest.approx(expected, rel=1e-12)
+
+
+def test_exact_matching_must_name_model_covariates_and_not_site():
+    for exact, covariates in ((["site"], None), (["two_parents"], ["parent_age", "children"])):
+        settings = {"exact": exact} | ({"covariates": covariates} if covariates else {})
+        with pytest.raises(oe.ConfigError, match="cannot be matched exactly"):
+            oe.Config.from_dict({"comparison": settings})
+
+
+def test_the_event_study_stops_at_the_evaluation_end(small_folder):
+    # End 2021-06 (k = 3 for everybody, all enrolled 2021-03): the 2022-12 rows (k = 21) are after E.
+    ev = _evaluate(small_folder, end="2021-06")
+    table = ev.event_study.table
+    assert table["period"].max() == 3
+    assert table.loc[table["period"] == 3, "estimate"].notna().all()
+
+
+def test_a_partly_separated_pool_still_gives_a_design():
+    """Pool families far from every intervention family (p → 0) leave common support; the rest are compared."""
+    sim = simulate(Scenario(intervention_families=25, control_families=0, comparison_families=400), seed=20190901)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_extracts(sim.tables, tmp, "parquet")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", oe.DataQualityWarning)
+            ev = oe.evaluate(oe.load(tmp), {"bootstrap_replicates": 20}, progress=False)
+    od = ev.observational
+    assert od.available, od.reason
+    assert od.counts["treated_used"] > 0 and ev.effects["parents_in_work_or_education"].available

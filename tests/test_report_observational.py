@@ -165,3 +165,62 @@ def test_without_common_support_the_report_gives_the_reason(extract: Path, tmp_p
     assert "no intervention family found a comparison family within the caliper" in html
     assert not re.search(r"Traceback|nan%", html)
     assert np.isnan(ev.effects["parents_in_work_or_education"].estimate)
+
+
+@pytest.fixture(scope="module")
+def one_left_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[oe.Evaluation, Path]:
+    """The CLI's sample with a pool of 400: common support leaves exactly one intervention family out."""
+    folder = tmp_path_factory.mktemp("one-left-out")
+    write_extracts(simulate(Scenario(control_families=0, comparison_families=400), seed=20190901).tables, folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", oe.DataQualityWarning)
+        ev = oe.evaluate(oe.load(folder), CONFIG, progress=False)
+    out = tmp_path_factory.mktemp("one-left-out-report")
+    oe.render_report(ev, out, formats=("html", "xlsx"), lang="en", progress=False)
+    return ev, out
+
+
+def test_one_family_left_out_cannot_be_recovered(one_left_out: tuple[oe.Evaluation, Path]) -> None:
+    """Nothing sized or summed over the 61 matched intervention families is shown (D1 of the review)."""
+    ev, out = one_left_out
+    c = ev.observational.counts
+    assert (c["treated"], c["treated_used"]) == (62, 61)  # the premise
+    html = (out / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "All but &lt;5 of 62 intervention families are included (left out: &lt;5 outside common support)" in text
+    assert "compared with families from the pool" in text and "61" not in re.findall(r"compared with \S+", text)[0]
+    assert "degrees of freedom" not in text  # G − 1 would count the matched families
+    tables = {t["caption"]: t for t in html_tables(html)}
+    flow = {row[0]: row[1:] for row in tables["Participants"]["rows"]}
+    assert flow["Analysed: Savings per family"] == ["<5"]
+    account = {row[0]: row[1] for row in tables["Cost-benefit account"]["rows"]}
+    assert account["Net result, total"] == "<5"
+    # The balance table's after side shows all 62 intervention families: the same cells as the before side.
+    balance = next(t for c, t in tables.items() if c.startswith("Balance"))
+    assert balance["header"][4] == "Intervention"
+    for row in balance["rows"]:
+        assert row[4] == row[1], row[0]
+    assert "to protect them, the after columns compare all intervention families" in text
+
+
+def test_an_observational_effect_is_hidden_when_a_matched_cell_is_small(evaluation: oe.Evaluation) -> None:
+    """The review's D2: cells of the matched sample behind a shown difference.
+
+    A difference at one time point (the flexjob share) plus the printed intervention share gives the
+    comparison share away, so each of its cells passes the share rule. A difference-in-differences mixes
+    four unprinted cell rates, so each cell needs min_cell persons (few parents in work before enrolment
+    — the programme's target group — do not hide it).
+    """
+    from opgang_eval.presentation.context import _Builder
+
+    b = _Builder(evaluation, "en")
+    flex = evaluation.effects["flexjob_share_of_work_or_education"]
+    assert b.shown(flex)
+    for cell in ("comparison_post", "intervention_post"):
+        n = flex.parts[f"persons_{cell}"]
+        for with_ in (3, n - 2):  # 1–4 with, or 1–4 without
+            assert not b.shown(replace(flex, parts={**flex.parts, f"with_{cell}": float(with_)})), (cell, with_)
+    did = evaluation.effects["parents_in_work_or_education"]
+    assert did.parts["with_intervention_pre"] < 5 and b.shown(did)  # 3 parents in work the month before
+    few = replace(did, parts={**did.parts, "persons_comparison_pre": 4.0})
+    assert not b.shown(few)

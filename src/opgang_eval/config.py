@@ -498,7 +498,14 @@ def _comparison(value: Any) -> ComparisonSettings:
             changes[key] = _COMPARISON_CHECKERS[key](item)
         except ValueError as exc:
             raise ValueError(f"comparison.{key}: {exc}") from None
-    return replace(ComparisonSettings(), **changes)
+    settings = replace(ComparisonSettings(), **changes)
+    outside = [name for name in settings.exact if name == "site" or name not in settings.covariates]
+    if outside:
+        raise ValueError(
+            f"comparison.exact: {outside[0]!r} cannot be matched exactly; exact covariates must be among "
+            "comparison.covariates and cannot be site (a site is matched through its indicators)."
+        )
+    return settings
 
 
 _CHECKERS: dict[str, Any] = {

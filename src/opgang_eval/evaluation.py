@@ -141,7 +141,10 @@ class Evaluation:
         if self.observational is not None:
             c = self.observational.counts
             groups += f"; comparison pool of {c['comparison']:,} families"
-        return f"Evaluation to {self.end} ({groups}); effects: {_DESIGN_WORDS[self.design]}"
+        words = _DESIGN_WORDS[self.design]
+        if self.observational is not None and not self.observational.available:
+            words += f" – not available: {self.observational.reason}"
+        return f"Evaluation to {self.end} ({groups}); effects: {words}"
 
     def __str__(self) -> str:
         return f"{self._heading()}\n{self.summary().to_string()}"

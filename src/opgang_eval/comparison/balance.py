@@ -73,7 +73,8 @@ def balance_table(
     DataFrame
         One row per covariate: ``binary``, ``mean_treated``,
         ``mean_comparison``, ``smd``, ``variance_ratio`` (before), the same
-        with ``_after``, ``flag`` (WWC on ``smd_after``) and the unit counts
+        with ``_after``, ``scale`` (the SMD's denominator), ``flag`` (WWC on
+        ``smd_after``) and the unit counts
         behind each group (``n_treated``, ``n_comparison`` and ``_after``)
         and of units with a non-zero value (``count_treated`` …, for a binary
         covariate those with value 1), which disclosure control needs.
@@ -99,6 +100,7 @@ def balance_table(
                 "mean_treated_after": after["treated"][0],
                 "mean_comparison_after": after["comparison"][0],
                 "smd_after": (after["treated"][0] - after["comparison"][0]) / scale,
+                "scale": scale,
                 "variance_ratio_after": np.where(binary, np.nan, after["treated"][1] / after["comparison"][1]),
             }
         )

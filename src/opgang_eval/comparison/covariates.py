@@ -8,9 +8,9 @@ the programme changed can enter the score.
 
 =============================  ===============================================
 ``parent_age``                 mean calendar-year age of the parents in ``m_f``
-``female_share``               share of the parents recorded as women
+``female_share``               share of women among the parents whose sex is recorded
 ``two_parents``                1 when the family has two or more parents
-``children``                   number of children
+``children``                   number of children born by the enrolment year
 ``youngest_child_age``         calendar-year age of the youngest child (0 without children)
 ``children_0_5``               children aged 0–5
 ``children_13_17``             children aged 13–17
@@ -98,7 +98,11 @@ def family_covariates(fr: Frames, config: Config, arms: tuple[str, str]) -> pd.D
     n_par = np.bincount(pfc, minlength=n_all).astype(float)
     per_parent = np.maximum(n_par, 1)
     age = year_of_mf[pfc] - par["birth_year"].to_numpy()
-    female = (par["sex"].astype("str") == "F").to_numpy(dtype=float) if "sex" in par else np.zeros(len(par))
+    # Parents of unknown sex count in neither direction: the share is among those whose sex is recorded
+    # (a family with none recorded gets the overall share).
+    sex = par["sex"].astype("str") if "sex" in par else pd.Series(pd.NA, index=par.index, dtype="str")
+    known = sex.notna().to_numpy()
+    female = (sex == "F").fillna(False).to_numpy(dtype=float)
     wanted = config.comparison.covariates
 
     def mean_over_parents(values: np.ndarray) -> np.ndarray:
@@ -107,7 +111,11 @@ def family_covariates(fr: Frames, config: Config, arms: tuple[str, str]) -> pd.D
     if "parent_age" in wanted:
         out["parent_age"] = mean_over_parents(age.astype(float))
     if "female_share" in wanted:
-        out["female_share"] = mean_over_parents(female)
+        n_known = np.bincount(pfc, weights=known.astype(float), minlength=n_all)
+        n_female = np.bincount(pfc, weights=female, minlength=n_all)
+        overall = n_female[fc].sum() / n_known[fc].sum() if n_known[fc].sum() else 0.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["female_share"] = np.where(n_known[fc] > 0, n_female[fc] / n_known[fc], overall)
     if "two_parents" in wanted:
         out["two_parents"] = (n_par[fc] >= 2).astype(float)
     out.update(_children(fr, fc, year_of_mf, wanted))
@@ -123,6 +131,8 @@ def _children(fr: Frames, fc: np.ndarray, year_of_mf: np.ndarray, wanted: tuple[
     kfc = kids["fc"].to_numpy()
     n_all = fr.codes.n_families
     age = year_of_mf[kfc] - kids["birth_year"].to_numpy()
+    born = age >= 0  # a child born after the enrolment year is not part of the family's baseline
+    kfc, age = kfc[born], age[born]
     out: dict[str, np.ndarray] = {}
     if "children" in wanted:
         out["children"] = np.bincount(kfc, minlength=n_all)[fc].astype(float)

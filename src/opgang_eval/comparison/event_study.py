@@ -179,6 +179,7 @@ def event_study_from_rows(
             "persons_comparison": persons[:n_bins],
         }
     )
+    table = table[estimable].reset_index(drop=True)  # periods with parents of both groups (within E)
     pre = np.flatnonzero((idx < ref) & estimable)
     notes = () if estimable.all() else ("periods without parents in one of the groups are left out",)
     return EventStudy(

@@ -261,7 +261,7 @@ def _with_replacement(
     best = np.argsort(gap, axis=1, kind="stable")[:, :ratio]
     gap_best = np.take_along_axis(gap, best, axis=1)
     slot = np.take_along_axis(cand, best, axis=1)
-    ok = gap_best <= limit
+    ok = np.isfinite(gap_best) & (gap_best <= limit)  # padding beyond a cell's end is never a match
     who = np.broadcast_to(np.arange(len(d))[:, None], ok.shape)[ok]
     rnd = np.broadcast_to(np.arange(ratio)[None, :], ok.shape)[ok]
     return who, slot[ok], gap_best[ok], rnd

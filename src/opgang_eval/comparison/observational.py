@@ -143,7 +143,9 @@ def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
     model = propensity_model(x, treated)
     distance = model.logit if s.distance == "logit" else model.score
     support = common_support(distance, treated) if s.common_support else np.ones(len(cov), dtype=bool)
-    if not model.converged or not support[treated].any():
+    # A model that did not converge because *some* pool families are perfectly predicted (p → 0) is usable:
+    # they fall outside common support. Only when no intervention family is inside it is nothing comparable.
+    if not np.all(np.isfinite(distance[treated])) or not support[treated].any():
         return unavailable(
             "no common support: the covariates separate the intervention families from the comparison pool "
             "completely, so no comparison family resembles any intervention family",
@@ -225,12 +227,18 @@ def _weighted_did(
     treat = rows["treated"].to_numpy(dtype=float)
     y = rows["y"].to_numpy(dtype=float)
     fc = rows["fc"].to_numpy()
+    binary = bool(np.isin(y, (0.0, 1.0)).all())
     parts: dict[str, float] = {}
     for g, name in ((1.0, "intervention"), (0.0, "comparison")):
         for p in (0.0, 1.0) if did else (1.0,):
             mine = (treat == g) & ((rows["post"].to_numpy() == p) if did else True)
             w = weights[mine]
-            parts[f"{name}_{'post' if p else 'pre'}"] = float(w @ y[mine] / w.sum()) if w.sum() > 0 else float("nan")
+            cell = f"{name}_{'post' if p else 'pre'}"
+            parts[cell] = float(w @ y[mine] / w.sum()) if w.sum() > 0 else float("nan")
+            # The persons behind each cell, and for a yes/no outcome those with yes: what disclosure control needs.
+            parts[f"persons_{cell}"] = float(np.unique(rows["pc"].to_numpy()[mine]).size)
+            if binary:
+                parts[f"with_{cell}"] = float(np.count_nonzero(y[mine]))
     parts["families_intervention"] = float(np.unique(fc[treat == 1]).size)
     parts["families_comparison"] = float(np.unique(fc[treat == 0]).size)
     n = int(rows["pc"].nunique())
@@ -358,7 +366,7 @@ def event_study(fr: Frames, config: Config, od: ObservationalDesign) -> EventStu
     status = fr.status
     pc = status["pc"].to_numpy()
     fc = fr.codes.person_family[pc]
-    keep = w_f[fc] > 0
+    keep = (w_f[fc] > 0) & (status["t"].to_numpy() <= fr.e)  # nothing after the evaluation end E
     pc, fc = pc[keep], fc[keep]
     families = fr.codes.families
     k = status["t"].to_numpy()[keep] - families["m_f"].to_numpy()[fc]

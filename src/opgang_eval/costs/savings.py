@@ -403,7 +403,8 @@ def savings(
         "price_year": float(cd.price_year),
         "discount_rate": rate,
         "families_intervention": float(n_itv),
-        "families_control": float(n_ctl),
+        # The reference group: the control arm, or the matched/weighted comparison families.
+        ("families_control" if design in ("randomised", "before_after") else "families_comparison"): float(n_ctl),
     }
     if reference is not None and design != "before_after":
         parts["pre_enrolment_monthly_difference"] = _pre_difference(cd, est, reference)

@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from .. import __version__
+from ..comparison.balance import wwc_flag
 from ..comparison.covariates import COVARIATE_LABELS
 from ..config import Lang
 from ..evaluation import Evaluation
@@ -136,6 +137,11 @@ class _Builder:
         self.hidden = marker(self.min_cell)
         self.end = self.f.month(ev.end)
         self.observational = ev.design in ("matched", "weighted")
+        od = ev.observational
+        left_out = od.counts["treated"] - od.counts["treated_used"] if od is not None and od.available else 0
+        # 1–4 intervention families left out of the matched sample: everything sized or summed over the matched
+        # intervention families would give them (and their covariates) away by difference with the full group.
+        self.subset_hidden = 0 < left_out < self.min_cell
         self.effect_label = self.t("effect_observational") if self.observational else self.t("effect")
 
     def t(self, key: str, **values: object) -> str:
@@ -167,16 +173,39 @@ class _Builder:
                 return all(share_ok(r.parts[f"{p}_with_job"], r.parts[f"{p}_youths"], m) for p in ("pre", "post"))
             return True
         if r.kind == "amount":
-            families = [r.parts.get("families_intervention", r.n), r.parts.get("families_control", m)]
+            reference = r.parts.get("families_control", r.parts.get("families_comparison", m))
+            families = [r.parts.get("families_intervention", r.n), reference]
             return all(n == 0 or n >= m for n in families) and families[0] >= m
         if r.kind == "effect":
             if r.measure == "savings_per_family":
                 return self.shown(self.ev.measures.get(r.measure))
             if self.observational:
-                # The comparison group's own rates are never shown; the difference needs enough families behind it.
-                return self.shown(self.ev.measures.get(r.measure)) and r.parts.get("families_comparison", 0) >= m
+                return self._observational_effect_shown(r)
             return all(self.shown(self.ev.arms.get(arm, {}).get(r.measure)) for arm in ("intervention", "control"))
         return r.n >= m
+
+    def _observational_effect_shown(self, r: Result) -> bool:
+        """Enough persons behind every group-period cell of the matched sample, and no cell recoverable.
+
+        The comparison group's rates are never printed. A difference at one
+        time point (the flexjob share) and the intervention's printed rate
+        give the comparison rate away, so there each cell must pass the
+        share rule its own rate would have to pass (as both arms' results must
+        in the randomised case). A difference-in-differences mixes four cell
+        rates, none of which follows from the printed numbers, so there each
+        cell needs ``min_cell`` persons.
+        """
+        m = self.min_cell
+        cells = [key[len("persons_") :] for key in r.parts if key.startswith("persons_")]
+        if not cells or min(r.parts.get("families_intervention", 0), r.parts.get("families_comparison", 0)) < m:
+            return False
+        single = not any(cell.endswith("_pre") for cell in cells)
+        for cell in cells:
+            n = r.parts[f"persons_{cell}"]
+            with_ = r.parts.get(f"with_{cell}")
+            if not (share_ok(with_, n, m) if single and with_ is not None else n >= m):
+                return False
+        return self.shown(self.ev.measures.get(r.measure))
 
     def value(self, r: Result, which: str = "estimate") -> str:
         """A result's estimate (or bound) formatted for its kind."""
@@ -302,8 +331,9 @@ class _Builder:
         for step in steps:
             part = flow[flow["step"] == step].set_index("arm")["n"]
             label = self._step_label(step)
-            rows.append([label] + [self.count(part.get(a, 0)) for a in arms])
-            values.append([label] + [self.count_value(part.get(a, 0)) for a in arms])
+            hide = {"intervention"} if self.subset_hidden and step == "analysed:savings_per_family" else set()
+            rows.append([label] + [self.hidden if a in hide else self.count(part.get(a, 0)) for a in arms])
+            values.append([label] + [self.hidden if a in hide else self.count_value(part.get(a, 0)) for a in arms])
         table = Table(
             "flow",
             self.t("flow"),
@@ -401,6 +431,8 @@ class _Builder:
         )
 
     def _design_note(self) -> str:
+        if self.observational and self.ev.has_control:
+            return self.t("design_forced")
         return self.t(f"design_{self.ev.design}")
 
     def _definition(self, measure: str) -> str:
@@ -721,7 +753,12 @@ class _Builder:
                 f.dkk(acc["net_per_family"], signed=True),
                 acc["net_per_family"],
             ),
-            ("Nettoresultat i alt", "Net result, total", f.dkk(acc["net_total"], signed=True), acc["net_total"]),
+            (
+                "Nettoresultat i alt",
+                "Net result, total",
+                self.hidden if self.subset_hidden else f.dkk(acc["net_total"], signed=True),
+                self.hidden if self.subset_hidden else acc["net_total"],
+            ),
             (
                 "Gevinst pr. investeret krone",
                 "Benefit-cost ratio",
@@ -1023,22 +1060,29 @@ class _Builder:
             "no_match_within_caliper": ("ingen inden for caliper", "no match within the caliper"),
             "no_comparison_in_exact_cell": ("ingen med samme eksakte værdier", "none with the same exact values"),
         }
+        counts = {k: n for k, n in od.matching.dropped.items() if k in reasons}
+        # Secondary suppression: with one reason hidden, another shown would give it away from the total.
+        hide_all = any(not count_ok(n, self.min_cell) for n in counts.values())
         dropped_parts = [
-            f"{self.count(n)} {reasons[k][0 if da else 1]}" for k, n in od.matching.dropped.items() if k in reasons
+            f"{self.hidden if hide_all else self.count(n)} {reasons[k][0 if da else 1]}" for k, n in counts.items()
         ]
+        # The pool's size and the intervention families' add up to the families file's rows (appendix).
+        pool = self.count(c["comparison"]) if count_ok(c["treated"], self.min_cell) else self.hidden
         how = (
-            f"{self.count(c['comparison'])} registerfamilier uden tilbuddet udgør puljen. {used} af "
+            f"{pool} registerfamilier uden tilbuddet udgør puljen. {used} af "
             f"{self.count(c['treated'])} indsatsfamilier indgår"
             if da
-            else f"The pool holds {self.count(c['comparison'])} register families without the programme. {used} of "
+            else f"The pool holds {pool} register families without the programme. {used} of "
             f"{self.count(c['treated'])} intervention families are included"
         )
         if dropped_parts:
             how += (" (udeladt: " if da else " (left out: ") + ", ".join(dropped_parts) + ")"
+        # With 1–4 left out, the number compared (equal to those included in 1:1 matching) is not given.
+        compared = "" if self.subset_hidden else f"{self.count(c['comparison_used'])} "
         how += (
-            f", sammenlignet med {self.count(c['comparison_used'])} familier fra puljen. "
+            f", sammenlignet med {compared}familier fra puljen. "
             if da
-            else f", compared with {self.count(c['comparison_used'])} families from the pool. "
+            else f", compared with {compared}families from the pool. "
         )
         how += od.description[0].upper() + od.description[1:] + "." if not da else self._design_words(od)
         paragraphs.append(how)
@@ -1056,18 +1100,33 @@ class _Builder:
             return "Vægte: inverse propensity-vægte for effekten på de behandlede (p/(1−p))."
         caliper = "uden caliper" if s.caliper is None else f"caliper {self.f.number(s.caliper, 2)} SD"
         replace = "med tilbagelægning" if s.replace else "uden tilbagelægning"
-        return f"Matchning: {s.ratio}:1 nærmeste nabo på propensity score ({s.distance}), {replace}, {caliper}."
+        exact = f", eksakt på {', '.join(s.exact)}" if s.exact else ""
+        support = "; fælles støtte efter min–max-reglen" if s.common_support else ""
+        return (
+            f"Matchning: {s.ratio}:1 nærmeste nabo på propensity score ({s.distance}), {replace}, {caliper}"
+            f"{exact}{support}."
+        )
 
     def _balance(self, od: Any) -> tuple[Table, Figure | None]:
         bal = od.balance
         m = self.min_cell
         weighted = od.kind == "weighted"
+        note = self.t("balance_note")
+        if self.subset_hidden:
+            # The matched intervention families' means would give the 1–4 left out away (by difference with all
+            # of them): the after side compares all intervention families with the matched comparison group.
+            bal = bal.copy()
+            for column in ("mean", "n", "count"):
+                bal[f"{column}_treated_after"] = bal[f"{column}_treated"]
+            bal["smd_after"] = (bal["mean_treated"] - bal["mean_comparison_after"]) / bal["scale"]
+            bal["flag"] = [wwc_flag(v) for v in bal["smd_after"]]
+            note += " " + self.t("balance_all_treated", marker=self.hidden)
         header = [
             self.t("variable"),
             self.t("intervention"),
             self.t("comparison_all"),
             self.t("smd_before"),
-            self.t("intervention_after"),
+            self.t("intervention") if self.subset_hidden else self.t("intervention_after"),
             self.t("comparison_after_weighted" if weighted else "comparison_after"),
             self.t("smd_after"),
             self.t("wwc"),
@@ -1112,9 +1171,7 @@ class _Builder:
                 (label, abs(row["smd"]) if shown_before else np.nan, abs(row["smd_after"]) if shown_after else np.nan)
             )
         caption = self.t("balance_weighted" if weighted else "balance")
-        table = Table(
-            "balance", caption, header, rows, values, ["l"] + ["r"] * (len(header) - 2) + ["l"], self.t("balance_note")
-        )
+        table = Table("balance", caption, header, rows, values, ["l"] + ["r"] * (len(header) - 2) + ["l"], note)
         data = pd.DataFrame(love, columns=["label", "before", "after"])
         if data[["before", "after"]].isna().all().all():
             return table, None
@@ -1133,6 +1190,8 @@ class _Builder:
         tab = study.table
         m = self.min_cell
         ok = (tab["persons_treated"] >= m) & (tab["persons_comparison"] >= m)
+        reference = tab["period"] == study.reference  # every point is measured against the reference period
+        ok &= bool(ok[reference].all())
         data = pd.DataFrame(
             {
                 "period": tab["period"],
@@ -1161,13 +1220,13 @@ class _Builder:
                 if da
                 else f"The test of parallel pre-enrolment trends could not be computed: {why}."
             )
-        stat = (
-            f"F = {self.f.number(test['statistic'], 2)} ({test['df_num']:.0f} og {test['df_den']:.0f} frihedsgrader), "
-            f"p = {self.f.number(test['p_value'], 3)}"
-            if da
-            else f"F = {self.f.number(test['statistic'], 2)} ({test['df_num']:.0f} and {test['df_den']:.0f} degrees of "
-            f"freedom), p = {self.f.number(test['p_value'], 3)}"
-        )
+        if self.subset_hidden:  # the denominator degrees of freedom count the matched families
+            df = ""
+        elif da:
+            df = f" ({test['df_num']:.0f} og {test['df_den']:.0f} frihedsgrader)"
+        else:
+            df = f" ({test['df_num']:.0f} and {test['df_den']:.0f} degrees of freedom)"
+        stat = f"F = {self.f.number(test['statistic'], 2)}{df}, p = {self.f.number(test['p_value'], 3)}"
         if test["p_value"] < 0.05:
             verdict = (
                 "Grupperne udviklede sig forskelligt før start, hvilket svækker sammenligningen."

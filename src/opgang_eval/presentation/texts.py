@@ -69,6 +69,22 @@ _T: dict[str, tuple[str, str]] = {
         "(√((s²₁ + s²₀)/2)), so the denominator is the same before and after. What Works Clearinghouse: |SMD| ≤ 0.05 "
         "balanced, 0.05–0.25 needs statistical adjustment, above 0.25 imbalanced.",
     ),
+    "balance_all_treated": (
+        "Færre end 5 indsatsfamilier ({marker}) er udeladt; af hensyn til diskretionen viser efter-kolonnerne alle "
+        "indsatsfamilier mod den matchede sammenligningsgruppe.",
+        "Fewer than 5 intervention families ({marker}) were left out; to protect them, the after columns compare all "
+        "intervention families with the matched comparison group.",
+    ),
+    "design_forced": (
+        "Udtrækket har en lodtrukket kontrolgruppe, men denne evaluering bruger efter ønske (design = observational) "
+        "sammenligningspuljen i stedet, fx for at holde det observationelle design op mod forsøget. Det er et svagere "
+        "design end lodtrækning: forskellen er kun indsatsens effekt, hvis grupperne ikke adskiller sig på andet end "
+        "det, der er taget højde for.",
+        "The extract has a randomised control arm, but this evaluation was asked (design = observational) to use the "
+        "comparison pool instead, e.g. to check the observational design against the experiment. That design is "
+        "weaker than randomisation: the difference is the effect of the intervention only if the groups differ in "
+        "nothing but what was accounted for.",
+    ),
     "figure_love": (
         "Standardiseret forskel (|SMD|) før og efter; stiplede linjer ved 0,05 og 0,25",
         "Absolute standardised mean difference before and after; dotted lines at 0.05 and 0.25",
