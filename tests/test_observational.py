@@ -575,3 +575,10 @@ def test_a_partly_separated_pool_still_gives_a_design():
     od = ev.observational
     assert od.available, od.reason
     assert od.counts["treated_used"] > 0 and ev.effects["parents_in_work_or_education"].available
+
+
+def test_a_pseudo_enrolment_after_the_end_is_refused_with_a_reason(small_folder):
+    ev = _evaluate(small_folder, comparison={"pseudo_enrolment": "2023-05"})  # E is 2022-12
+    assert not ev.observational.available
+    assert ev.observational.reason.startswith("6 comparison families are (pseudo-)enrolled after the evaluation end")
+    assert all(not e.available for e in ev.effects.values())

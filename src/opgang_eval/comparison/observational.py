@@ -140,6 +140,12 @@ def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
 
     if counts["treated"] == 0 or counts["comparison"] == 0:
         return unavailable("there are no " + ("intervention" if counts["treated"] == 0 else "comparison") + " families")
+    late = fr.families["arm"].eq("comparison").to_numpy() & (fr.families["m_f"].to_numpy() > fr.e)
+    if late.any():
+        return unavailable(
+            f"{int(late.sum()):,} comparison families are (pseudo-)enrolled after the evaluation end {fr.end}; "
+            "set [comparison] pseudo_enrolment to a month within the enrolment period"
+        )
     model = propensity_model(x, treated)
     distance = model.logit if s.distance == "logit" else model.score
     support = common_support(distance, treated) if s.common_support else np.ones(len(cov), dtype=bool)

@@ -453,8 +453,9 @@ class _Builder:
             f"12 måneder til og med {end}; ændringen er andelen efter delt med andelen før minus 1.",
             "savings_per_family": f"Offentlige udgifter pr. familie fra startmåneden til og med {end}. Med "
             "kontrolgruppe er besparelsen gennemsnittet for kontrolfamilierne minus gennemsnittet for "
-            "indsatsfamilierne; uden kontrolgruppe familiens udgiftsniveau i de 12 måneder før start, fremskrevet, "
-            "minus de faktiske udgifter.",
+            "indsatsfamilierne; med en matchet eller vægtet sammenligningsgruppe dennes vægtede gennemsnit minus "
+            "gennemsnittet for de matchede indsatsfamilier; uden nogen af delene familiens udgiftsniveau i de 12 "
+            "måneder før start, fremskrevet, minus de faktiske udgifter.",
         }
         en = {
             "parents_in_work_or_education": f"The share of parents with a status in {end} who in {end} are in an "
@@ -471,8 +472,9 @@ class _Builder:
             "ends. The share with at least one month of earnings in the 12 months before enrolment is compared "
             f"with the share in the 12 months up to {end}; the change is after over before, minus 1.",
             "savings_per_family": f"Public costs per family from the enrolment month to {end}. With a control group "
-            "the savings are the control families' mean minus the intervention families' mean; without one, the "
-            "family's cost level in the 12 months before enrolment, continued, minus its actual costs.",
+            "the savings are the control families' mean minus the intervention families' mean; with a matched or "
+            "weighted comparison group, its weighted mean minus the matched intervention families' mean; with "
+            "neither, the family's cost level in the 12 months before enrolment, continued, minus its actual costs.",
         }
         return (da if self.lang == "da" else en)[measure]
 
