@@ -31,20 +31,13 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
+from ..measures.descriptive import BENEFIT_STATUSES
 from ..measures.frames import Frames
 
 __all__ = ["BENEFITS", "COVARIATE_LABELS", "family_covariates"]
 
-#: Statuses that count as being on public income support.
-BENEFITS = (
-    "cash_benefit",
-    "unemployment_benefit",
-    "sickness_benefit",
-    "resource_course",
-    "job_clarification",
-    "flexjob_waiting",
-    "early_retirement",
-)
+#: Statuses that count as being on public income support: the baseline table's definition.
+BENEFITS = BENEFIT_STATUSES
 
 #: Covariate → (Danish, English) label for tables and figures.
 COVARIATE_LABELS: dict[str, tuple[str, str]] = {
