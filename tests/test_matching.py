@@ -454,6 +454,9 @@ def test_balance_continuous_covariate_by_hand(balance):
     assert r["variance_ratio_after"] == pytest.approx(11 / 68)
     assert r["smd_after"] == pytest.approx(-0.2326, abs=1e-4)
     assert r["flag"] == "adjust"  # 0.05 < 0.2326 ≤ 0.25
+    # All three treated (mean 3) against the matched comparison group (7/3), same denominator.
+    assert r["smd_after_all_treated"] == pytest.approx((3 - 7 / 3) / s)
+    assert r["scale"] == pytest.approx(s)
 
 
 def test_balance_counts(balance):

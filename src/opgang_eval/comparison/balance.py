@@ -73,8 +73,9 @@ def balance_table(
     DataFrame
         One row per covariate: ``binary``, ``mean_treated``,
         ``mean_comparison``, ``smd``, ``variance_ratio`` (before), the same
-        with ``_after``, ``scale`` (the SMD's denominator), ``flag`` (WWC on
-        ``smd_after``) and the unit counts
+        with ``_after``, ``smd_after_all_treated`` (every intervention unit
+        against the adjusted comparison group), ``scale`` (the SMD's
+        denominator), ``flag`` (WWC on ``smd_after``) and the unit counts
         behind each group (``n_treated``, ``n_comparison`` and ``_after``)
         and of units with a non-zero value (``count_treated`` …, for a binary
         covariate those with value 1), which disclosure control needs.
@@ -100,6 +101,9 @@ def balance_table(
                 "mean_treated_after": after["treated"][0],
                 "mean_comparison_after": after["comparison"][0],
                 "smd_after": (after["treated"][0] - after["comparison"][0]) / scale,
+                # All intervention units against the adjusted comparison group (shown when the few left out of
+                # the matched sample must not be recoverable from the matched means).
+                "smd_after_all_treated": (before["treated"][0] - after["comparison"][0]) / scale,
                 "scale": scale,
                 "variance_ratio_after": np.where(binary, np.nan, after["treated"][1] / after["comparison"][1]),
             }

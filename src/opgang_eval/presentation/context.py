@@ -1120,7 +1120,7 @@ class _Builder:
             bal = bal.copy()
             for column in ("mean", "n", "count"):
                 bal[f"{column}_treated_after"] = bal[f"{column}_treated"]
-            bal["smd_after"] = (bal["mean_treated"] - bal["mean_comparison_after"]) / bal["scale"]
+            bal["smd_after"] = bal["smd_after_all_treated"]
             bal["flag"] = [wwc_flag(v) for v in bal["smd_after"]]
             note += " " + self.t("balance_all_treated", marker=self.hidden)
         header = [
