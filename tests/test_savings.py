@@ -922,3 +922,20 @@ def test_sample_savings_positive_and_negative_net_reported():
     assert m.parts["net_total"] == pytest.approx((m.estimate - programme) * 62)
     assert m.parts["benefit_cost_ratio"] == pytest.approx(m.estimate / programme)
     assert m.ci_low <= m.estimate <= m.ci_high
+
+
+def test_the_savings_interval_does_not_depend_on_the_order_of_the_families_rows(tmp_path: Path) -> None:
+    """The bootstrap resamples families in id order, whatever order families.csv lists them in."""
+    shuffled = tmp_path / "shuffled"
+    shuffled.mkdir()
+    for path in SAMPLE.iterdir():
+        (shuffled / path.name).write_bytes(path.read_bytes())
+    lines = (SAMPLE / "families.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    reordered = rows[1::2] + rows[0::2][::-1]  # a different order of the same rows
+    assert sorted(reordered) == sorted(rows) and reordered != rows
+    (shuffled / "families.csv").write_text("\n".join([header, *reordered]) + "\n", encoding="utf-8")
+    config = {"bootstrap_replicates": 300}
+    a = oe.evaluate(oe.load(SAMPLE), config, progress=False).measures["savings_per_family"]
+    b = oe.evaluate(oe.load(shuffled), config, progress=False).measures["savings_per_family"]
+    assert (a.estimate, a.ci_low, a.ci_high) == (b.estimate, b.ci_low, b.ci_high)

@@ -241,9 +241,10 @@ def _estimate(
     multiplied by weight × (families / Σ weights), so that plain means over
     families — the estimate, the bootstrap, the breakdowns — are weighted means.
     """
-    fam = fr.families
+    # Families in code order (= family-id order), the order the bootstrap resamples them in: the interval
+    # does not depend on the order of the rows in families.csv.
+    fam = fr.families.sort_values("fc")
     enrolled = (fam["m_f"] <= end).to_numpy()
-    # Family codes in families order: the order the bootstrap resamples them in.
     codes = fam["fc"].to_numpy()
     itv = codes[enrolled & (fam["arm"] == "intervention").to_numpy()]
     if reference is None:
