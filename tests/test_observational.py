@@ -582,3 +582,30 @@ def test_a_pseudo_enrolment_after_the_end_is_refused_with_a_reason(small_folder)
     assert not ev.observational.available
     assert ev.observational.reason.startswith("6 comparison families are (pseudo-)enrolled after the evaluation end")
     assert all(not e.available for e in ev.effects.values())
+
+
+def test_small_savings_are_a_difference_in_differences_by_hand(small):
+    # Window m_f … E = 2021-03 … 2022-12: 22 months; only 2021-06 and 2022-12 have status rows in it.
+    # Run rate = (cost in 2020-12 + cost in 2021-02) / 12, continued over the 22 months; no discounting,
+    # the unit costs' own price year. Savings = mean over C1–C3 (weights 1) of (actual − continued run rate)
+    # minus the same mean over I1–I3.
+    u = pd.read_csv(Path(oe.__file__).parent / "data" / "unit_costs.csv", comment="#", index_col="status")[
+        "monthly_cost_dkk"
+    ]
+    cash, job, edu = u["cash_benefit"], u["job"], u["education"]
+
+    def change(pre: tuple[float, float], window: tuple[float, float]) -> float:
+        return sum(window) - 22 * sum(pre) / 12
+
+    intervention = [
+        change((cash, cash), (edu, job)),
+        change((cash, cash), (cash, cash)),
+        change((job, job), (cash, job)),
+    ]
+    comparison = [change((job, cash), (cash, cash)), change((job, job), (job, cash)), change((cash, cash), (job, job))]
+    expected = sum(comparison) / 3 - sum(intervention) / 3
+    effect = small.effects["savings_per_family"]
+    assert effect.design == "matched"
+    assert effect.estimate == pytest.approx(expected, rel=1e-12)
+    by_month = small.tables["savings_by_month"]
+    assert by_month["cumulative_savings"].iloc[-1] == pytest.approx(expected, rel=1e-12)

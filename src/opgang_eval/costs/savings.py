@@ -7,6 +7,10 @@ from its parents' monthly statuses times unit costs.
 
 * With a control arm: savings = mean cost per control family − mean cost
   per intervention family (randomised comparison).
+* With a matched or weighted comparison group (observational design): a
+  difference-in-differences — each family's cost minus its pre-enrolment
+  run rate continued (below), weighted mean over the comparison families
+  minus the mean over the matched intervention families.
 * Without one: each intervention family's counterfactual is its mean
   monthly cost over ``m_f−12 … m_f−1`` continued through its window; savings
   = mean(counterfactual − actual). This before-after design assumes nothing
@@ -255,21 +259,30 @@ def _estimate(
         itv = itv[reference.weights[itv] > 0]  # the effect is on the matched intervention families
         factor = reference.weights * (len(ref) / reference.weights[ref].sum()) if len(ref) else None
     itv_rows, other_rows = cd.window(end)
+    if reference is not None:  # the matched intervention families only
+        itv_rows = _rows(itv_rows, np.isin(itv_rows["fc"].to_numpy(), itv))
     out: dict[str, object] = {"actual_rows": _discounted(itv_rows, rate, scale)}
-    out["actual"] = _totals(out["actual_rows"], itv)
     if len(ref):
         out["design"] = "randomised" if reference is None else reference.kind
         ref_rows = _rows(other_rows, np.isin(other_rows["fc"].to_numpy(), ref))
         ref_rows = _discounted(ref_rows, rate, scale)
+        if reference is not None:
+            # Difference-in-differences: in both groups each family's costs minus its pre-enrolment run rate
+            # continued over the same months (the before-after counterfactual). The run rate enters as negative
+            # rows, so the estimate, the bootstrap and every breakdown split the difference-in-differences.
+            out["actual_rows"] = _less_baseline(out["actual_rows"], cd, fr, itv, end, rate, scale)
+            ref_rows = _less_baseline(ref_rows, cd, fr, ref, end, rate, scale)
         if factor is not None:
             f = factor[ref_rows["fc"].to_numpy()]
             ref_rows["cost"] = ref_rows["cost"].to_numpy() * f
             ref_rows["value"] = ref_rows["value"].to_numpy() * f
         out["reference_rows"] = ref_rows
         out["reference"] = _totals(out["reference_rows"], ref)
+        out["actual"] = _totals(out["actual_rows"], itv)
         out["estimate"] = float(np.mean(out["reference"]) - np.mean(out["actual"])) if len(itv) else np.nan
     else:
         out["design"] = "before_after"
+        out["actual"] = _totals(out["actual_rows"], itv)
         out["reference_rows"] = _discounted(_counterfactual_rows(cd, fr, itv, end), rate, scale)
         out["reference"] = _totals(out["reference_rows"], itv)
         out["estimate"] = float(np.mean(out["reference"] - out["actual"])) if len(itv) else np.nan
@@ -278,6 +291,16 @@ def _estimate(
     out["intervention_families"], out["reference_families"] = itv, ref
     out["months"] = float((end - fr.codes.families["m_f"].to_numpy()[itv] + 1).mean()) if len(itv) else np.nan
     return out
+
+
+def _less_baseline(
+    rows: pd.DataFrame, cd: CostData, fr: Frames, families: np.ndarray, end: int, rate: float, scale: float
+) -> pd.DataFrame:
+    """Cost rows of ``families`` with their pre-enrolment run rate, continued to ``end``, as negative rows."""
+    baseline = _discounted(_counterfactual_rows(cd, fr, families, end), rate, scale)
+    baseline["cost"] = -baseline["cost"].to_numpy()
+    baseline["value"] = -baseline["value"].to_numpy()
+    return pd.concat([rows, baseline[list(rows.columns)]], ignore_index=True)
 
 
 def _last_year_savings(est: dict[str, object], end: int) -> float:
@@ -359,10 +382,12 @@ def savings(
     elif design != "before_after":
         assert reference is not None
         method = (
-            f"weighted mean cost per comparison family − mean cost per intervention family, (pseudo-)enrolment "
-            f"month to {fr.end}; costs from {what} in {cd.price_year} prices, discounted at {rate:.1%} a year; "
-            f"{reference.description}; percentile bootstrap over families, stratified by group, the weights held "
-            f"fixed ({config.bootstrap_replicates:,} replicates)"
+            f"difference-in-differences of costs: each family's costs from its (pseudo-)enrolment month to "
+            f"{fr.end} minus its mean monthly cost in the 12 months before continued over the same months; the "
+            f"comparison families' weighted mean of that change minus the matched intervention families' mean; "
+            f"costs from {what} in {cd.price_year} prices, discounted at {rate:.1%} a year; {reference.description}; "
+            f"percentile bootstrap over families, stratified by group, the weights held fixed "
+            f"({config.bootstrap_replicates:,} replicates)"
         )
     else:
         method = (

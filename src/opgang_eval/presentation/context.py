@@ -453,9 +453,10 @@ class _Builder:
             f"12 måneder til og med {end}; ændringen er andelen efter delt med andelen før minus 1.",
             "savings_per_family": f"Offentlige udgifter pr. familie fra startmåneden til og med {end}. Med "
             "kontrolgruppe er besparelsen gennemsnittet for kontrolfamilierne minus gennemsnittet for "
-            "indsatsfamilierne; med en matchet eller vægtet sammenligningsgruppe dennes vægtede gennemsnit minus "
-            "gennemsnittet for de matchede indsatsfamilier; uden nogen af delene familiens udgiftsniveau i de 12 "
-            "måneder før start, fremskrevet, minus de faktiske udgifter.",
+            "indsatsfamilierne; med en matchet eller vægtet sammenligningsgruppe en difference-in-differences: hver "
+            "families udgifter minus dens udgiftsniveau i de 12 måneder før start, fremskrevet, vægtet gennemsnit "
+            "for sammenligningsfamilierne minus gennemsnittet for de matchede indsatsfamilier; uden nogen af delene "
+            "familiens udgiftsniveau i de 12 måneder før start, fremskrevet, minus de faktiske udgifter.",
         }
         en = {
             "parents_in_work_or_education": f"The share of parents with a status in {end} who in {end} are in an "
@@ -473,8 +474,10 @@ class _Builder:
             f"with the share in the 12 months up to {end}; the change is after over before, minus 1.",
             "savings_per_family": f"Public costs per family from the enrolment month to {end}. With a control group "
             "the savings are the control families' mean minus the intervention families' mean; with a matched or "
-            "weighted comparison group, its weighted mean minus the matched intervention families' mean; with "
-            "neither, the family's cost level in the 12 months before enrolment, continued, minus its actual costs.",
+            "weighted comparison group, a difference-in-differences: each family's costs minus its cost level in the "
+            "12 months before enrolment, continued, as a weighted mean over the comparison families minus the mean "
+            "over the matched intervention families; with neither, the family's cost level in the 12 months before "
+            "enrolment, continued, minus its actual costs.",
         }
         return (da if self.lang == "da" else en)[measure]
 
@@ -792,10 +795,15 @@ class _Builder:
         caption = "Regnskab" if da else "Cost-benefit account"
         return Table("cost_account", caption, ["", self.t("value")], rows, values, ["l", "r"])
 
+    @staticmethod
+    def _intervention_cost_key(design: str) -> str:
+        """Costs per family, or — in the observational difference-in-differences — their change from before."""
+        return "intervention_change" if design in ("matched", "weighted") else "intervention_cost"
+
     def _breakdown(self, name: str, key: str, design: str) -> Table:
         frame = self.ev.tables[name]
         ref_label = self.t(f"reference_{design}")
-        header = [self.t(key), ref_label, self.t("intervention_cost"), self.t("savings_col")]
+        header = [self.t(key), ref_label, self.t(self._intervention_cost_key(design)), self.t("savings_col")]
         rows, values = [], []
         for rec in frame.itertuples(index=False):
             label = self._domain_label(getattr(rec, key)) if key == "domain" else str(getattr(rec, key))
@@ -866,7 +874,7 @@ class _Builder:
         long["category"] = long["domain"].map(self._domain_label)
         labels = {
             "reference": self.t(f"reference_{design}"),
-            "intervention": self.t("intervention_cost"),
+            "intervention": self.t(self._intervention_cost_key(design)),
             "y": self.t("dkk_axis"),
         }
         fig = figures.grouped_bars(
@@ -982,12 +990,12 @@ class _Builder:
                 "before-after run rate (a weaker design: no control group)",
             ),
             "matched": (
-                "sammenligning med en matchet sammenligningsgruppe (svagere design end lodtrækning)",
-                "comparison with a matched comparison group (weaker than randomisation)",
+                "difference-in-differences mod en matchet sammenligningsgruppe (svagere design end lodtrækning)",
+                "difference-in-differences against a matched comparison group (weaker than randomisation)",
             ),
             "weighted": (
-                "sammenligning med en vægtet sammenligningsgruppe (svagere design end lodtrækning)",
-                "comparison with a weighted comparison group (weaker than randomisation)",
+                "difference-in-differences mod en vægtet sammenligningsgruppe (svagere design end lodtrækning)",
+                "difference-in-differences against a weighted comparison group (weaker than randomisation)",
             ),
         }[str(acc["design"])]
         rate = self.f.percent(float(acc["discount_rate"]), 1)
@@ -1013,12 +1021,14 @@ class _Builder:
             side = "højere" if diff >= 0 else "lavere"
             return (
                 f" I de 12 måneder før start var sammenligningsgruppens udgifter {size} {side} pr. familie og måned "
-                "end indsatsgruppens; besparelsen sammenligner kun månederne efter start."
+                "end indsatsgruppens; besparelsen er en difference-in-differences, der trækker hver families "
+                "udgiftsniveau før start fra."
             )
         side = "higher" if diff >= 0 else "lower"
         return (
             f" In the 12 months before enrolment the comparison group's costs were {size} {side} per family and "
-            "month than the intervention group's; the savings compare only the months after enrolment."
+            "month than the intervention group's; the savings are a difference-in-differences that takes each "
+            "family's level before enrolment out."
         )
 
     def observational_method_text(self) -> str:

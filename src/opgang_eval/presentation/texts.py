@@ -150,8 +150,18 @@ _T: dict[str, tuple[str, str]] = {
     "savings_col": ("Besparelse", "Savings"),
     "reference_randomised": ("Kontrol, gns. pr. familie", "Control, mean per family"),
     "reference_before_after": ("Forventet uden indsats", "Expected without the intervention"),
-    "reference_matched": ("Sammenligning (matchet), gns. pr. familie", "Comparison (matched), mean per family"),
-    "reference_weighted": ("Sammenligning (vægtet), gns. pr. familie", "Comparison (weighted), mean per family"),
+    "reference_matched": (
+        "Sammenligning (matchet): ændring mod før, gns. pr. familie",
+        "Comparison (matched): change from before, mean per family",
+    ),
+    "reference_weighted": (
+        "Sammenligning (vægtet): ændring mod før, gns. pr. familie",
+        "Comparison (weighted): change from before, mean per family",
+    ),
+    "intervention_change": (
+        "Indsats: ændring mod før, gns. pr. familie",
+        "Intervention: change from before, mean per family",
+    ),
     "effect_observational": ("Forskel mod sammenligning", "Difference from comparison"),
     "intervention_cost": ("Indsats, gns. pr. familie", "Intervention, mean per family"),
     "rule": ("Advarsel", "Warning"),
