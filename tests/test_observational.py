@@ -580,7 +580,7 @@ def test_a_partly_separated_pool_still_gives_a_design():
 def test_a_pseudo_enrolment_after_the_end_is_refused_with_a_reason(small_folder):
     ev = _evaluate(small_folder, comparison={"pseudo_enrolment": "2023-05"})  # E is 2022-12
     assert not ev.observational.available
-    assert ev.observational.reason.startswith("6 comparison families are (pseudo-)enrolled after the evaluation end")
+    assert ev.observational.reason.startswith("every comparison family is (pseudo-)enrolled after the evaluation end")
     assert all(not e.available for e in ev.effects.values())
 
 
@@ -609,3 +609,23 @@ def test_small_savings_are_a_difference_in_differences_by_hand(small):
     assert effect.estimate == pytest.approx(expected, rel=1e-12)
     by_month = small.tables["savings_by_month"]
     assert by_month["cumulative_savings"].iloc[-1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_intervention_families_enrolled_after_the_end_take_no_part(small_folder, tmp_path):
+    """A fourth intervention family enrolled after E is counted as left out, matched with nobody."""
+    late = ("PI4", "I4", "intervention", 1971, (CASH, CASH, CASH, CASH))
+    folder = _write_small(tmp_path / "late", [*PEOPLE, late])
+    families = (
+        (folder / "families.csv")
+        .read_text(encoding="utf-8")
+        .replace("I4,intervention,2021-03-15", "I4,intervention,2023-02-01")
+    )
+    (folder / "families.csv").write_text(families, encoding="utf-8")
+    ev = _evaluate(folder)
+    od = ev.observational
+    assert od.counts["treated"] == 4 and od.counts["treated_used"] == 3
+    assert od.matching.dropped == {"enrolled_after_end": 1}
+    # The same three pairs as without I4: every estimate rests on them.
+    assert ev.effects["parents_in_work_or_education"].estimate == pytest.approx(1 / 3, abs=1e-12)
+    assert ev.effects["savings_per_family"].parts["families_intervention"] == 3
+    assert ev.effects["savings_per_family"].parts["families_comparison"] == 3

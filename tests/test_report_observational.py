@@ -18,7 +18,7 @@ import pytest
 
 import opgang_eval as oe
 from opgang_eval.synthetic import Scenario, simulate, write_extracts
-from report_helpers import html_tables, input_ids, leaked_ids, pdf_text
+from report_helpers import html_tables, input_ids, leaked_ids, pdf_text, xlsx_tables
 
 CONFIG = {"bootstrap_replicates": 50}
 
@@ -224,3 +224,15 @@ def test_an_observational_effect_is_hidden_when_a_matched_cell_is_small(evaluati
     assert did.parts["with_intervention_pre"] < 5 and b.shown(did)  # 3 parents in work the month before
     few = replace(did, parts={**did.parts, "persons_comparison_pre": 4.0})
     assert not b.shown(few)
+
+
+def test_the_spreadsheet_holds_means_at_the_printed_precision(one_left_out: tuple[oe.Evaluation, Path]) -> None:
+    """An exact matched-group mean would reveal the group's size as its denominator (the review's D3)."""
+    _, out = one_left_out
+    sheets = xlsx_tables(out / "tables.xlsx")
+    balance = next(sheet for sheet in sheets.values() if str(sheet["caption"]).startswith("Balance"))
+    numbers = [v for row in balance["rows"] for v in row[1:] if isinstance(v, float)]
+    assert numbers and all(round(v, 2) == v for v in numbers)
+    account = next(sheet for sheet in sheets.values() if sheet["caption"] == "Cost-benefit account")
+    follow_up = next(row[1] for row in account["rows"] if row[0] == "Mean follow-up (months)")
+    assert round(follow_up, 1) == follow_up

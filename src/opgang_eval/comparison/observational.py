@@ -130,28 +130,36 @@ def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
     s = config.comparison
     kind: Kind = "matched" if s.method == "nearest" else "weighted"
     cov = family_covariates(fr, config, ("intervention", "comparison"))
-    treated = cov["treated"].to_numpy()
-    counts = {"treated": int(treated.sum()), "comparison": int((~treated).sum())}
+    treated_all = cov["treated"].to_numpy()
+    counts = {"treated": int(treated_all.sum()), "comparison": int((~treated_all).sum())}
     weights = np.zeros(fr.codes.n_families)
-    x = cov.drop(columns=["fc", "treated"])
 
     def unavailable(reason: str, model: PropensityModel | None = None) -> ObservationalDesign:
         return ObservationalDesign(kind, weights, cov, model, None, pd.DataFrame(), counts, "", reason)
 
     if counts["treated"] == 0 or counts["comparison"] == 0:
         return unavailable("there are no " + ("intervention" if counts["treated"] == 0 else "comparison") + " families")
-    late = fr.families["arm"].eq("comparison").to_numpy() & (fr.families["m_f"].to_numpy() > fr.e)
-    if late.any():
+    # Families (pseudo-)enrolled after E have no follow-up: they take no part in the matching, so every
+    # estimate rests on the same matched families (intervention ones are counted as left out).
+    late = fr.codes.families["m_f"].to_numpy()[cov["fc"].to_numpy()] > fr.e
+    if late[~treated_all].all():
         return unavailable(
-            f"{int(late.sum()):,} comparison families are (pseudo-)enrolled after the evaluation end {fr.end}; "
-            "set [comparison] pseudo_enrolment to a month within the enrolment period"
+            f"every comparison family is (pseudo-)enrolled after the evaluation end {fr.end}; set "
+            "[comparison] pseudo_enrolment to a month within the enrolment period"
         )
+    if late[treated_all].all():
+        return unavailable(f"every intervention family enrolled after the evaluation end {fr.end}")
+    late_treated = int((late & treated_all).sum())
+    cov = cov[~late].reset_index(drop=True)
+    treated = cov["treated"].to_numpy()
+    x = cov.drop(columns=["fc", "treated"])
     model = propensity_model(x, treated)
     distance = model.logit if s.distance == "logit" else model.score
     support = common_support(distance, treated) if s.common_support else np.ones(len(cov), dtype=bool)
     # A model that did not converge because *some* pool families are perfectly predicted (p → 0) is usable:
     # they fall outside common support. Only when no intervention family is inside it is nothing comparable.
-    if not np.all(np.isfinite(distance[treated])) or not support[treated].any():
+    apart = distance[treated].min() > distance[~treated].max() or distance[treated].max() < distance[~treated].min()
+    if not np.all(np.isfinite(distance[treated])) or not support[treated].any() or (not model.converged and apart):
         return unavailable(
             "no common support: the covariates separate the intervention families from the comparison pool "
             "completely, so no comparison family resembles any intervention family",
@@ -171,6 +179,8 @@ def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
             "comparison families",
             model,
         )
+    if late_treated:
+        matching = replace(matching, dropped={"enrolled_after_end": late_treated, **matching.dropped})
     weights[cov["fc"].to_numpy()] = matching.weights
     used = matching.weights > 0
     counts.update(treated_used=int((used & treated).sum()), comparison_used=int((used & ~treated).sum()))

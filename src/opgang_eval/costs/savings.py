@@ -554,7 +554,8 @@ def _sensitivity(
         rows.append((label, change, point(scale=1 + change)))
     for rate in sorted({0.0, MINISTRY_DISCOUNT_RATE} - {config.discount_rate}):
         rows.append(("discount rate", rate, point(rate=rate)))
-    rows.append(("horizon", -12.0, point(end=fr.e - 12)))
+    if reference is None:  # matching weights hold for the families enrolled by E, not by E − 12
+        rows.append(("horizon", -12.0, point(end=fr.e - 12)))
     rows.append(("horizon", 12.0, gross + annual * (1 + config.discount_rate) ** -window_years))
     frame = pd.DataFrame(rows, columns=["input", "setting", "savings_per_family"])
     frame["net_per_family"] = frame["savings_per_family"] - programme

@@ -787,7 +787,7 @@ class _Builder:
                 "Gennemsnitlig opfølgning (måneder)",
                 "Mean follow-up (months)",
                 f.number(acc["mean_window_months"], 1),
-                acc["mean_window_months"],
+                round(float(acc["mean_window_months"]), 1),  # as printed: the exact mean would give its count
             ),
         ]
         rows = [[d if da else e, text] for d, e, text, _ in items]
@@ -1071,6 +1071,7 @@ class _Builder:
             "outside_common_support": ("uden for fælles støtte", "outside common support"),
             "no_match_within_caliper": ("ingen inden for caliper", "no match within the caliper"),
             "no_comparison_in_exact_cell": ("ingen med samme eksakte værdier", "none with the same exact values"),
+            "enrolled_after_end": ("startet efter slutmåneden", "enrolled after the end month"),
         }
         counts = {k: n for k, n in od.matching.dropped.items() if k in reasons}
         # Secondary suppression: with one reason hidden, another shown would give it away from the total.
@@ -1155,23 +1156,26 @@ class _Builder:
                 for group, suffix in columns:
                     n = row[f"n_{group}{suffix}"]
                     mean = row[f"mean_{group}{suffix}"]
+                    # The spreadsheet gets the printed precision too: an exact mean of a matched group would give
+                    # its size (a count the report may hide) away as its denominator.
                     if row["binary"]:
                         ok = share_ok(row[f"count_{group}{suffix}"], n, m)
-                        text = self.f.percent(mean) if ok else self.hidden
+                        text, digits = (self.f.percent(mean) if ok else self.hidden), 2
                     elif row["covariate"] in _SHARE_COVARIATES:
                         # A mean of each family's share of parents: hidden when 1–4 families have any.
                         ok = n >= m and count_ok(row[f"count_{group}{suffix}"], m)
-                        text = self.f.percent(mean) if ok else self.hidden
+                        text, digits = (self.f.percent(mean) if ok else self.hidden), 2
                     else:
                         ok = n >= m
-                        text = self.f.number(mean, 2 if row["covariate"] == "distance" else 1) if ok else self.hidden
+                        digits = 2 if row["covariate"] == "distance" else 1
+                        text = self.f.number(mean, digits) if ok else self.hidden
                     hidden_side[side] |= not ok
                     cells.append(text)
-                    cell_values.append(float(mean) if ok else self.hidden)
+                    cell_values.append(round(float(mean), digits) if ok else self.hidden)
                 smd = row["smd" if side == "before" else "smd_after"]
                 ok = not hidden_side[side] and math.isfinite(smd)
                 cells.append(self.f.number(smd, 2) if ok else (self.hidden if hidden_side[side] else "–"))
-                cell_values.append(float(smd) if ok else (self.hidden if hidden_side[side] else None))
+                cell_values.append(round(float(smd), 2) if ok else (self.hidden if hidden_side[side] else None))
             verdict = self.t(f"wwc:{row['flag']}") if row["flag"] and not hidden_side["after"] else "–"
             cells.append(verdict)
             cell_values.append(verdict)
