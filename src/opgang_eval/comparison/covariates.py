@@ -27,6 +27,8 @@ counts as not on a benefit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -112,7 +114,7 @@ def family_covariates(fr: Frames, config: Config, arms: tuple[str, str]) -> pd.D
     if "two_parents" in wanted:
         out["two_parents"] = (n_par[fc] >= 2).astype(float)
     out.update(_children(fr, fc, year_of_mf, wanted))
-    out.update(_history(fr, config, fc, mean_over_parents, wanted))
+    out.update(_history(fr, config, mean_over_parents, wanted))
     frame = pd.DataFrame(out)
     if "site" in wanted:
         frame = pd.concat([frame, _sites(fam, out["treated"])], axis=1)
@@ -140,7 +142,9 @@ def _children(fr: Frames, fc: np.ndarray, year_of_mf: np.ndarray, wanted: tuple[
     return out
 
 
-def _history(fr: Frames, config: Config, fc: np.ndarray, mean_over_parents, wanted) -> dict[str, np.ndarray]:
+def _history(
+    fr: Frames, config: Config, mean_over_parents: Callable[[np.ndarray], np.ndarray], wanted: tuple[str, ...]
+) -> dict[str, np.ndarray]:
     """Benefit months before ``m_f`` and the status in ``m_f−1``, averaged over each family's parents."""
     out: dict[str, np.ndarray] = {}
     par = fr.parents

@@ -1097,7 +1097,7 @@ class _Builder:
             if da
             else f", compared with {compared}families from the pool. "
         )
-        how += od.description[0].upper() + od.description[1:] + "." if not da else self._design_words(od)
+        how += self._design_words() if da else od.description[0].upper() + od.description[1:] + "."
         paragraphs.append(how)
         table, love = self._balance(od)
         figs = [love] if love is not None else []
@@ -1107,7 +1107,8 @@ class _Builder:
             paragraphs.append(self._pretrend_text(study))
         return Section("comparison_group", self.t("comparison_group"), paragraphs, [table], figs)
 
-    def _design_words(self, od: Any) -> str:
+    def _design_words(self) -> str:
+        """The matching or weighting settings in Danish (the English text is the design's own description)."""
         s = self.ev.config.comparison
         if s.method == "weighting":
             return "Vægte: inverse propensity-vægte for effekten på de behandlede (p/(1−p))."
