@@ -86,7 +86,8 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Ar
 
 
 def _arguments(parser: argparse.ArgumentParser, with_help: bool) -> list[str]:
-    positional, optional = [], []
+    positional: list[str] = []
+    optional: list[str] = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) or action.help == argparse.SUPPRESS:
             continue

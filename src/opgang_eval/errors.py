@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import pandas as pd
+from pandas.api.typing import NAType
 
 __all__ = [
     "ConfigError",
@@ -180,7 +182,7 @@ def format_failure_report(
     for file, per_file in counts.groupby("file", sort=False):
         lines.append("")
         lines.append(f"{file}:")
-        for rec in per_file.itertuples(index=False):
+        for rec in map(_Count._make, per_file[list(_Count._fields)].itertuples(index=False, name=None)):
             where = f"column '{rec.column}'" if rec.column else "file"
             lines.append(f"  - {where}: {rec.rule} ({rec.n:,}×). {rec.hint}")
             sample = failures[
@@ -189,7 +191,10 @@ def format_failure_report(
                 & (failures["rule"] == rec.rule)
                 & (failures["hint"] == rec.hint)
             ].head(examples)
-            shown = [_locate(r) for r in sample.itertuples(index=False)]
+            shown = [
+                _locate(r)
+                for r in map(_Example._make, sample[list(_Example._fields)].itertuples(index=False, name=None))
+            ]
             shown = [s for s in shown if s]
             if shown:
                 more = rec.n - len(shown)
@@ -198,7 +203,25 @@ def format_failure_report(
     return "\n".join(lines)
 
 
-def _locate(rec: object) -> str:
+class _Count(NamedTuple):
+    """One row of the counts table, as the report reads it."""
+
+    file: str
+    column: str
+    rule: str
+    hint: str
+    n: int
+
+
+class _Example(NamedTuple):
+    """Where one kept failure lies (``row`` is ``NA`` when the failure has none)."""
+
+    row: int | NAType | None
+    key: str
+    value: str
+
+
+def _locate(rec: _Example) -> str:
     parts = []
     row = rec.row
     if row is not None and not pd.isna(row):

@@ -334,7 +334,7 @@ def _apply(values: pd.Series, table: _Mapping, column: str) -> pd.Series:
     if unknown:
         _refuse_unknown(unknown, table, column)
     return pd.Series(
-        pd.Categorical.from_codes(category[positions], categories=list(STATUS.codes)),
+        pd.Categorical.from_codes(category[positions], categories=pd.Index(list(STATUS.codes))),
         index=values.index,
         name="status",
     )
@@ -360,19 +360,19 @@ def _category_of(
             memo[value] = normalise_code(value)
         keys.append(memo[value])
     category = np.full(len(keys) + 1, -1, dtype=np.int8)
-    missing = []
+    missing: list[tuple[int, str]] = []
     for i, key in enumerate(keys):
         if key is None:
             continue
         status = table.lookup.get(key)
         if status is None:
-            missing.append(i)
+            missing.append((i, key))
         else:
             category[i] = _CATEGORY[status]
     if missing:
         counts = np.bincount(positions[positions >= 0], minlength=len(keys))
-        for i in missing:
-            unknown[keys[i]] = unknown.get(keys[i], 0) + int(counts[i])
+        for i, key in missing:
+            unknown[key] = unknown.get(key, 0) + int(counts[i])
     return category
 
 
@@ -695,6 +695,6 @@ def dream_months(
         {
             "person_id": pd.array(persons, dtype="str").take(cells // n_months),
             "month": pd.array(months, dtype="str").take(cells % n_months),
-            "status": pd.Categorical.from_codes(result[cells], categories=list(STATUS.codes)),
+            "status": pd.Categorical.from_codes(result[cells], categories=pd.Index(list(STATUS.codes))),
         }
     )

@@ -766,20 +766,27 @@ def _status_table(
     months = _month_labels(t0, n_cols)
     return pd.DataFrame(
         {
-            "person_id": pd.Categorical.from_codes(rows, categories=par["person_id"].to_numpy()),
-            "month": pd.Categorical.from_codes(col, categories=months),
-            "status": pd.Categorical.from_codes(grid[rows, col], categories=list(_CODES)),
+            "person_id": pd.Categorical.from_codes(rows, categories=pd.Index(par["person_id"].to_numpy())),
+            "month": pd.Categorical.from_codes(col, categories=pd.Index(months)),
+            "status": pd.Categorical.from_codes(grid[rows, col], categories=pd.Index(list(_CODES))),
         }
     )
 
 
+def _months(ordinals: np.ndarray) -> pd.PeriodIndex:
+    """Monthly periods from their ordinals (months since January 1970)."""
+    # pandas-stubs lack PeriodIndex.from_ordinals (public API since pandas 2.2).
+    months: pd.PeriodIndex = pd.PeriodIndex.from_ordinals(ordinals, freq="M")  # type: ignore[attr-defined]
+    return months
+
+
 def _month_labels(t0: int, n: int) -> list[str]:
-    return list(pd.PeriodIndex.from_ordinals(np.arange(t0, t0 + n), freq="M").strftime("%Y-%m"))
+    return list(_months(np.arange(t0, t0 + n)).strftime("%Y-%m"))
 
 
 def _string_rank(labels: np.ndarray | list[str]) -> np.ndarray:
     """Dense rank of each label in the order ``sort_values`` sorts strings; equal labels share a rank."""
-    return pd.factorize(pd.array(np.asarray(labels, dtype=object), dtype="str"), sort=True)[0]
+    return pd.factorize(pd.Index(pd.array(np.asarray(labels, dtype=object), dtype="str")), sort=True)[0]
 
 
 def _string_order(labels: np.ndarray | list[str]) -> np.ndarray:
@@ -809,8 +816,8 @@ def _absence(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.random.
     y_fu = _followup_school_year(sc.end)
     base = _school_year_ends(fam["enrolled_on"])[chi["fam"].to_numpy()]
     years = np.arange(int(base.min()) - 3, y_fu + 1)
-    c_idx, y_idx = np.meshgrid(np.arange(len(chi)), np.arange(len(years)), indexing="ij")
-    c_idx, y_idx = c_idx.ravel(), y_idx.ravel()
+    c_grid, y_grid = np.meshgrid(np.arange(len(chi)), np.arange(len(years)), indexing="ij")
+    c_idx, y_idx = c_grid.ravel(), y_grid.ravel()
     year = years[y_idx]
     age = year - chi["birth_year"].to_numpy()[c_idx]
     keep = (age >= 6) & (age <= 15)
@@ -878,7 +885,7 @@ def _youth_jobs(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.rand
     m_f = fam["m_f"].to_numpy()[chi["fam"].to_numpy()]
     birth = chi["birth_year"].to_numpy()
     arm = chi["arm"].to_numpy()
-    base_end_year = pd.PeriodIndex.from_ordinals(m_f - 1, freq="M").year.to_numpy()
+    base_end_year = _months(m_f - 1).year.to_numpy()
     fu_year = pd.Period(sc.end, "M").year
     base_youth = (base_end_year - birth >= low) & (base_end_year - birth <= high)
     fu_youth = (fu_year - birth >= low) & (fu_year - birth <= high)
@@ -911,7 +918,7 @@ def _youth_jobs(sc: Scenario, fam: pd.DataFrame, chi: pd.DataFrame, rng: np.rand
     frame = pd.DataFrame(
         {
             "person_id": chi["person_id"].to_numpy()[p],
-            "month": pd.PeriodIndex.from_ordinals(m, freq="M").strftime("%Y-%m"),
+            "month": _months(m).strftime("%Y-%m"),
             "earnings_dkk": np.maximum(earnings, 1).astype(int),
         }
     )
@@ -995,7 +1002,7 @@ def _to_nominal(t0: int, n_cols: int, price_year: int) -> np.ndarray:
     year's level.
     """
     index = default_price_index()
-    years = pd.PeriodIndex.from_ordinals(np.arange(t0, t0 + n_cols), freq="M").year.to_numpy()
+    years = _months(np.arange(t0, t0 + n_cols)).year.to_numpy()
     clipped = np.clip(years, index.index.min(), index.index.max())
     base = index.loc[int(np.clip(price_year, index.index.min(), index.index.max()))]
     return index.reindex(clipped).to_numpy() / base
@@ -1124,7 +1131,7 @@ def write_extracts(tables: dict[str, pd.DataFrame], out: str | Path, fmt: Format
     return written
 
 
-def _text_categorical(values: pd.Series) -> pd.Categorical:
+def _text_categorical(values: pd.Series) -> pd.Categorical[str]:
     """``values.astype("str").astype("category")``, worked out on the categories alone.
 
     The result has the sorted texts of the categories that occur, as after a
@@ -1135,9 +1142,11 @@ def _text_categorical(values: pd.Series) -> pd.Categorical:
     categories = values.cat.categories
     used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
     text = pd.Series(categories[used]).astype("str")
-    dtype = text.astype("category").dtype
+    inferred = text.astype("category").dtype
+    assert isinstance(inferred, pd.CategoricalDtype)
+    dtype: pd.CategoricalDtype[str] = inferred
     position = np.full(len(categories) + 1, -1, dtype=np.intp)
-    position[np.flatnonzero(used)] = dtype.categories.get_indexer(text)
+    position[np.flatnonzero(used)] = dtype.categories.get_indexer(pd.Index(text))
     return pd.Categorical.from_codes(position[codes], dtype=dtype)
 
 

@@ -46,7 +46,8 @@ def default_price_index() -> pd.Series:
 def price_index(config: Config) -> pd.Series:
     """The shipped index with the configuration's years added or replaced."""
     index = default_price_index().to_dict()
-    index.update(config.price_index)
+    for year, value in config.price_index.items():
+        index[year] = value
     return pd.Series(index, name="index").sort_index()
 
 

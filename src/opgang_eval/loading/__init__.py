@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import Config
-from ..errors import ConfigError, DataQualityWarning, Failure, Rule, ValidationError
+from ..errors import FAILURE_COLUMNS, ConfigError, DataQualityWarning, Failure, Rule, ValidationError
 from ..progress import Progress
 from ..validation.checks import Collector, validate_tables
 from .extracts import Extracts
@@ -90,8 +90,10 @@ def load(path: str | Path, *, today: dt.date | None = None, progress: bool | Non
 
 def _records(frame: pd.DataFrame) -> list[Failure]:
     return [
-        Failure(r.table, r.file, r.column, None if pd.isna(r.row) else int(r.row), r.key, r.value, Rule(r.rule), r.hint)
-        for r in frame.itertuples(index=False)
+        Failure(table, file, column, None if pd.isna(row) else int(row), key, value, Rule(rule), hint)
+        for table, file, column, row, key, value, rule, hint in frame[list(FAILURE_COLUMNS)].itertuples(
+            index=False, name=None
+        )
     ]
 
 

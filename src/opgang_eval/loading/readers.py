@@ -412,6 +412,6 @@ def _csv_records_python(body: bytes, sep: str) -> tuple[list[str], pd.DataFrame,
 def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
     """First sheet, or the sheet named after the table when there is one."""
     with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
-        sheets = {s.strip().lower(): s for s in book.sheet_names}
+        sheets = {str(s).strip().lower(): s for s in book.sheet_names}  # the stubs allow int names; openpyxl gives str
         sheet = sheets.get(name, book.sheet_names[0])
         return pd.read_excel(book, sheet_name=sheet)

@@ -64,8 +64,9 @@ def render_pdf(ctx: Context, root: Path, figure_dir: str, day: dt.date) -> bytes
 
     template = root / "report.typ"
     template.write_text(_TEMPLATES.joinpath("report.typ").read_text(encoding="utf-8"), encoding="utf-8")
-    data = {"context": ctx.to_data(), "figure_dir": figure_dir, "headline_title": t("headline", ctx.lang)}
-    for figure in _figures_in(data["context"]["sections"]):
+    context = ctx.to_data()
+    data = {"context": context, "figure_dir": figure_dir, "headline_title": t("headline", ctx.lang)}
+    for figure in _figures_in(context["sections"]):
         figure["svg"] = ""  # the PDF reads the SVG files; keep the JSON small
     fonts = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
     stamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())

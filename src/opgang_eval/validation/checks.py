@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..config import Config
+from ..config import DEFAULT_SCALE, Config
 from ..errors import FAILURE_COLUMNS, MAX_EXAMPLES, Failure, Rule, failure_frame
-from ..schema import TABLES, Table
+from ..schema import TABLES, ColumnKind, Table, Vocabulary
 from .parse import WITHHELD, looks_like_cpr, parse_column
 
 if TYPE_CHECKING:  # readers import this module's package; only annotations need RawTable
@@ -70,7 +70,7 @@ class Collector:
         )
         key_column = key_column or next((c for c in _KEY_COLUMNS if c in frame.columns), None)
         key_values = _single_column(frame, key_column) if key_column is not None and key_column != column else None
-        if key_values is not None:
+        if key_column is not None and key_values is not None:
             keys = key_column + "=" + _withhold_cpr(key_values.iloc[positions].astype("str").fillna("").to_numpy())
         else:
             keys = np.full(len(positions), "")
@@ -373,7 +373,7 @@ def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return out
 
 
-def _empty_like(kind: str, vocabulary: object, n: int) -> pd.Series:
+def _empty_like(kind: ColumnKind, vocabulary: Vocabulary | None, n: int) -> pd.Series:
     if kind in ("date",):
         return pd.Series(pd.NaT, index=range(n), dtype="datetime64[s]")
     if kind == "month":
@@ -421,7 +421,7 @@ def _check_rows(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], confi
         s = typed["survey"]
         # The scale of each distinct item (the last row: a missing item, which gets the default).
         items, names = pd.factorize(s["item"].astype("str"))
-        scales = np.array([config.scale(i) for i in names] + [config.scale(np.nan)], dtype="float64")
+        scales = np.array([config.scale(i) for i in names] + [DEFAULT_SCALE], dtype="float64")
         low = pd.Series(scales[items, 0], index=s.index)
         high = pd.Series(scales[items, 1], index=s.index)
         bad = ((s["score"] < low) | (s["score"] > high)).fillna(False).to_numpy(dtype=bool)

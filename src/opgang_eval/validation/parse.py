@@ -188,6 +188,7 @@ class _Text:
 
 def _text(raw: pd.Series) -> _Text:
     """Factorise ``raw`` and convert only its distinct values to text."""
+    codes: np.ndarray
     if raw.dtype == object:
         # Mixed spreadsheet cells are converted one by one: values that
         # compare equal (1, 1.0 and True) may still print differently.
@@ -245,7 +246,9 @@ def _parse_id(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.dat
         "project key (e.g. P0001) before loading.",
     )
     if cpr_mask.any():
-        result.shown = pd.Series(np.where(cpr_mask, WITHHELD, None), index=raw.index, dtype=object)
+        shown = np.full(len(cpr_mask), None, dtype=object)
+        shown[cpr_mask] = WITHHELD
+        result.shown = pd.Series(shown, index=raw.index, dtype=object)
     return result
 
 
@@ -258,7 +261,7 @@ def _parse_text(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.d
 
 def _categorical(text: _Text, labels: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
     """Rows as categories of ``dtype``: ``labels`` gives the category of each distinct value (NA: none)."""
-    position = np.append(dtype.categories.get_indexer(labels), -1)
+    position = np.append(dtype.categories.get_indexer(pd.Index(labels)), -1)
     # The narrowest integer for the codes, so no row-sized int64 array is built first.
     width = next((t for t in (np.int8, np.int16, np.int32) if len(dtype.categories) <= np.iinfo(t).max), np.int64)
     position = position.astype(width)
@@ -406,7 +409,8 @@ def _months_from_text(uniques: pd.Series) -> pd.Series:
     month = pd.to_numeric(parts["m"], errors="coerce")
     ok = (year.notna() & month.notna()).to_numpy()
     ordinal = np.where(ok, (year.fillna(1970) - 1970) * 12 + month.fillna(1) - 1, 0)
-    months = pd.Series(pd.PeriodIndex.from_ordinals(ordinal.astype("int64"), freq="M"))
+    # pandas-stubs lack PeriodIndex.from_ordinals (public API since pandas 2.2).
+    months = pd.Series(pd.PeriodIndex.from_ordinals(ordinal.astype("int64"), freq="M"))  # type: ignore[attr-defined]
     return months.where(ok)
 
 
