@@ -1,23 +1,48 @@
 """Evaluation configuration: ``evaluation.toml``, a dict, or a :class:`Config`.
 
-All settings are checked in one pass and every problem is reported at once
-(as :class:`~opgang_eval.errors.ConfigError`), so a typo such as ``seeds = 1``
-is caught instead of silently ignored.
+:class:`Config` and :class:`ComparisonSettings` are frozen pydantic models, so a
+configuration is checked *whenever one is made*, whichever way: keywords
+(``oe.Config(min_cell=1)``), :meth:`Config.from_dict`, :meth:`Config.from_toml`,
+:meth:`Config.resolve` or :meth:`Config.replace`. No path can build a
+configuration below the disclosure floor (:data:`MIN_CELL_FLOOR`) or with a value
+the evaluation would choke on.
+
+Every problem is reported at once, as one
+:class:`~opgang_eval.errors.ConfigError` (never a pydantic error: callers catch
+the package's own errors, and the failure table names each setting by its
+dotted key, e.g. ``comparison.ratio``, with a sentence saying what to write).
+So a typo such as ``seeds = 1`` is caught instead of silently ignored.
+
+Upper bounds keep memory and arithmetic bounded; each is documented where it is
+defined (the ``_MAX_*`` constants below).
 """
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from contextvars import ContextVar
+from dataclasses import FrozenInstanceError
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, NoReturn, get_args
 
 import pandas as pd
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
-from .errors import ConfigError, Failure, Rule
+from .errors import ConfigError, Failure, Rule, ValidationError
 from .schema import STATUS, SURVEY_ITEM, normalise_label
 
 __all__ = ["ComparisonSettings", "Config", "Lang"]
@@ -55,10 +80,120 @@ DEFAULT_SCALE = (1.0, 5.0)
 #: The disclosure threshold may be raised, never lowered below this.
 MIN_CELL_FLOOR = 5
 
+# -- upper bounds ------------------------------------------------------------------------------------------------
+# Each bound is far beyond any sensible value, so it only ever stops a typo (an extra zero, a wrong unit)
+# before it costs memory, time or precision.
 
-@dataclass(frozen=True)
-class ComparisonSettings:
+#: The bootstrap holds replicates × families draws in memory; 100,000 replicates already give percentile
+#: intervals far more precise than the data, and more would take minutes and gigabytes on a large pool.
+_MAX_REPLICATES = 100_000
+#: numpy seeds are taken modulo nothing: a seed must fit a signed 64-bit integer to be stored, shown and
+#: re-entered exactly (TOML integers are 64-bit).
+_SEED_LIMIT = 2**63
+#: Event-study months around enrolment: 240 months (20 years) covers any register history; a wider window
+#: only allocates empty periods (the window is expanded month by month).
+_MAX_EVENT_MONTHS = 240
+#: A whole programme's cost in DKK: one trillion (about the Danish GDP × 0.4) is beyond any programme and
+#: keeps the cost per family and the savings comfortably inside float precision.
+_MAX_PROGRAMME_COST = 1e12
+#: A consumer price index is ~100 in its base year; 1,000,000 admits any rebasing while the price factors
+#: (index ratios) stay well inside float precision.
+_MAX_PRICE_INDEX = 1e6
+#: Survey scale bounds: scores are questionnaire points; ±1,000,000 admits any scale while means and
+#: differences stay exact enough to print.
+_MAX_SCALE_BOUND = 1e6
+#: Comparison families per intervention family: beyond 20:1 matching adds almost no precision (the variance
+#: gain of k:1 matching levels off after a few), while each round scans the whole pool again.
+_MAX_RATIO = 20
+#: Caliper in standard deviations of the distance: at 10 SD no pair is ever refused, so a larger caliper can
+#: only be a unit mistake; write ``false`` for none.
+_MAX_CALIPER = 10.0
+#: The disclosure threshold can be raised, but above 100,000 no municipal programme has a cell that could be
+#: shown: such a value is a typo that would silently blank the whole report.
+_MAX_MIN_CELL = 100_000
+#: Years of prices (``price_year`` and the ``price_index`` keys).
+_YEARS = (1900, 2100)
+#: Youth ages are calendar-year ages of children living with their parents.
+_MAX_YOUTH_AGE = 30
+
+# -- value types -------------------------------------------------------------------------------------------------
+# ``Strict`` because bool is an int subclass: ``min_cell = true`` must not read as 1, nor "5" or 5.0 as 5.
+# A strict float still takes an int (``discount_rate = 0``) and gives a float.
+
+_Whole = Annotated[int, Strict()]
+_Real = Annotated[float, Strict(), AllowInfNan(False)]
+_Age = Annotated[int, Strict(), Field(ge=0, le=_MAX_YOUTH_AGE)]
+_Offset = Annotated[int, Strict(), Field(ge=-_MAX_EVENT_MONTHS, le=_MAX_EVENT_MONTHS)]
+_ScaleBound = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-_MAX_SCALE_BOUND, le=_MAX_SCALE_BOUND)]
+_IndexLevel = Annotated[float, Strict(), AllowInfNan(False), Field(gt=0, le=_MAX_PRICE_INDEX)]
+
+#: True while a :class:`Config` is being validated: its ``comparison`` table then reports through the
+#: Config (all problems in one error) instead of raising on its own.
+_INSIDE_CONFIG: ContextVar[bool] = ContextVar("_INSIDE_CONFIG", default=False)
+
+_COMPARISON_KEYS = (
+    "method",
+    "ratio",
+    "caliper",
+    "replace",
+    "distance",
+    "common_support",
+    "exact",
+    "covariates",
+    "pseudo_enrolment",
+    "event_window",
+    "event_bin",
+)
+_SETTING_KEYS = (
+    "end",
+    "work_or_education",
+    "youth_ages",
+    "bootstrap_replicates",
+    "seed",
+    "discount_rate",
+    "programme_cost_dkk",
+    "min_cell",
+    "lang",
+    "survey_scales",
+    "price_year",
+    "price_index",
+    "design",
+    "comparison",
+)
+
+
+def _refuse(hint: str, key: str = "") -> NoReturn:
+    """Raise the error a validator gives: ``hint`` is shown as is; ``key`` names a setting of a whole table."""
+    raise PydanticCustomError("bad_config", "{hint}", {"hint": hint, "key": key})
+
+
+def _pair(value: Any) -> Any:
+    """A two-element list or tuple as a tuple (pydantic would also take a set, whose order is arbitrary)."""
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    raise PydanticCustomError("not_a_pair", "not a list")
+
+
+def _month(value: Any, hint: str) -> str:
+    if not isinstance(value, str) or not _MONTH.match(value.strip()):
+        _refuse(hint)
+    return value.strip()
+
+
+def _covariate_names(value: Any, allow_empty: bool) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or (not value and not allow_empty):
+        _refuse(f"Give a list of covariates from: {', '.join(COVARIATES)}.")
+    unknown = [v for v in value if v not in COVARIATES]
+    if unknown:
+        _refuse(f"Unknown covariate {unknown[0]!r}. Use: {', '.join(COVARIATES)}.")
+    return tuple(dict.fromkeys(value))
+
+
+class ComparisonSettings(BaseModel):
     """How a non-randomised comparison pool is turned into a comparison group (``[comparison]``).
+
+    Checked on construction like :class:`Config`; inside a Config its problems are reported with the Config's
+    (as ``comparison.<name>``).
 
     Attributes
     ----------
@@ -67,11 +202,11 @@ class ComparisonSettings:
         propensity score; ``weighting``: inverse-probability weights for the
         effect on the treated (comparison weight p/(1−p)).
     ratio
-        Comparison families matched to each intervention family (k:1).
+        Comparison families matched to each intervention family (k:1), 1–20.
     caliper
         Largest allowed distance, in standard deviations of the logit of the
-        score (pooled SD of the two groups); ``None`` for none. Default 0.2
-        (Austin 2011).
+        score (pooled SD of the two groups); ``None`` (``false`` in TOML) for
+        none. Default 0.2 (Austin 2011); at most 10.
     replace
         Whether a comparison family may be matched to several intervention families.
     distance
@@ -81,7 +216,8 @@ class ComparisonSettings:
         Leave out families outside the other group's range of the distance
         (min–max rule); how many is reported.
     exact
-        Covariates that must be equal within a match (e.g. ``["two_parents"]``).
+        Covariates that must be equal within a match (e.g. ``["two_parents"]``);
+        they must be among ``covariates`` and cannot be ``site``.
     covariates
         Covariates of the propensity model (names of :data:`COVARIATES`).
     pseudo_enrolment
@@ -89,27 +225,106 @@ class ComparisonSettings:
         ``"calendar"`` draws each one (seeded) from the intervention families'
         enrolment months; ``"YYYY-MM"`` gives all the same month.
     event_window
-        Months relative to enrolment shown in the event study (inclusive).
+        Months relative to enrolment shown in the event study (inclusive);
+        first ≤ −2, last ≥ 0, both within ±240.
     event_bin
         Months per event-study period: 1 (months) or 3 (quarters).
     """
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     method: MatchMethod = "nearest"
-    ratio: int = 1
-    caliper: float | None = 0.2
-    replace: bool = False
+    ratio: Annotated[int, Strict(), Field(ge=1, le=_MAX_RATIO)] = 1
+    caliper: Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=_MAX_CALIPER)] | None = 0.2
+    replace: Annotated[bool, Strict()] = False
     distance: Distance = "logit"
-    common_support: bool = True
+    common_support: Annotated[bool, Strict()] = True
     exact: tuple[str, ...] = ()
     covariates: tuple[str, ...] = DEFAULT_COVARIATES
     pseudo_enrolment: str = "calendar"
-    event_window: tuple[int, int] = (-24, 36)
-    event_bin: int = 1
+    event_window: tuple[_Offset, _Offset] = (-24, 36)
+    event_bin: _Whole = 1
+
+    @field_validator("caliper", mode="before")
+    @classmethod
+    def _no_caliper(cls, value: Any) -> Any:
+        # TOML has no null: ``caliper = false`` is how a file says "none".
+        return None if value is False else value
+
+    @field_validator("exact", mode="before")
+    @classmethod
+    def _exact(cls, value: Any) -> tuple[str, ...]:
+        return _covariate_names(value, allow_empty=True)
+
+    @field_validator("covariates", mode="before")
+    @classmethod
+    def _covariates(cls, value: Any) -> tuple[str, ...]:
+        return _covariate_names(value, allow_empty=False)
+
+    @field_validator("pseudo_enrolment", mode="before")
+    @classmethod
+    def _pseudo(cls, value: Any) -> str:
+        if value == "calendar":
+            return "calendar"
+        return _month(value, 'pseudo_enrolment is "calendar" or a month "YYYY-MM".')
+
+    @field_validator("event_window", mode="before")
+    @classmethod
+    def _window_pair(cls, value: Any) -> Any:
+        return _pair(value)
+
+    @field_validator("event_window")
+    @classmethod
+    def _window(cls, value: tuple[int, int]) -> tuple[int, int]:
+        # At least two months before enrolment: the month before is the reference period of the event study.
+        if not (value[0] <= -2 and value[1] >= 0):
+            _refuse(_HINTS["comparison.event_window"])
+        return value
+
+    @field_validator("event_bin")
+    @classmethod
+    def _bin(cls, value: int) -> int:
+        if value not in (1, 3):
+            _refuse(_HINTS["comparison.event_bin"])
+        return value
+
+    @model_validator(mode="after")
+    def _exact_among_covariates(self) -> ComparisonSettings:
+        outside = [name for name in self.exact if name == "site" or name not in self.covariates]
+        if outside:
+            _refuse(
+                f"{outside[0]!r} cannot be matched exactly; exact covariates must be among comparison.covariates "
+                "and cannot be site (a site is matched through its indicators).",
+                key="exact",
+            )
+        return self
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _report(
+        cls, data: Any, handler: ModelWrapValidatorHandler[ComparisonSettings], info: ValidationInfo
+    ) -> ComparisonSettings:
+        # Defined last, so that it wraps the checks above (pydantic applies model validators in order).
+        if _INSIDE_CONFIG.get():
+            return handler(data)
+        try:
+            return handler(data)
+        except PydanticValidationError as exc:
+            raise _config_error(exc, {"comparison": data}, _source(info, "ComparisonSettings()"), nested=True) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"ComparisonSettings is frozen; cannot assign to field {name!r}.")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"ComparisonSettings is frozen; cannot delete field {name!r}.")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(BaseModel):
     """Resolved settings of one evaluation (contract section 4).
+
+    A frozen value, checked on construction: ``Config(min_cell=1)`` raises
+    :class:`~opgang_eval.errors.ConfigError` just as ``min_cell = 1`` in
+    ``evaluation.toml`` does. Use :meth:`replace` for a changed copy.
 
     Attributes
     ----------
@@ -117,29 +332,33 @@ class Config:
         Evaluation end month ``E`` as ``"YYYY-MM"``; ``None`` means the latest
         month in ``parent_status``.
     work_or_education
-        Statuses that count as being in work or education.
+        Statuses that count as being in work or education (codes or their
+        Danish labels; stored as codes, each once).
     youth_ages
-        Inclusive age band (calendar-year age) of a "youth".
+        Inclusive age band (calendar-year age) of a "youth", within 0–30.
     bootstrap_replicates, seed
-        Percentile bootstrap size and its seed: identical input and config
-        give identical intervals.
+        Percentile bootstrap size (1–100,000) and its seed (0 ≤ seed < 2**63):
+        identical input and config give identical intervals.
     discount_rate
-        Annual rate for discounting costs from each family's enrolment month.
+        Annual rate for discounting costs from each family's enrolment month,
+        from 0 and below 1.
     programme_cost_dkk
-        Total programme cost; divided over intervention families.
+        Total programme cost (0 to 1e12); divided over intervention families.
     min_cell
         Disclosure threshold for everything that leaves the process. It can
-        be raised but not set below 5.
+        be raised (to at most 100,000) but not set below 5.
     lang
         Report language.
     survey_scales
-        Item → (lowest, highest) allowed score; other items use 1–5.
+        Item → (lowest, highest) allowed score; other items use 1–5. Bounds
+        are finite, within ±1,000,000.
     price_year
         Year whose prices all amounts are converted to; ``None`` means the
         year of ``E`` for expenditure and the unit costs' own price year.
     price_index
-        Year → consumer price index, added to (and overriding) the shipped
-        Danmarks Statistik index; needed for years it does not cover.
+        Year → consumer price index (positive, at most 1,000,000), added to
+        (and overriding) the shipped Danmarks Statistik index; needed for
+        years it does not cover.
     design
         ``auto``: effects against the control arm when there is one, else
         against a matched comparison pool; ``randomised`` or
@@ -149,26 +368,121 @@ class Config:
         Settings of the observational design (``[comparison]`` table).
     """
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     end: str | None = None
     work_or_education: tuple[str, ...] = ("job", "flexjob", "education")
-    youth_ages: tuple[int, int] = (13, 17)
-    bootstrap_replicates: int = 2000
-    seed: int = 20190901
-    discount_rate: float = 0.0
-    programme_cost_dkk: float | None = None
-    min_cell: int = 5
+    youth_ages: tuple[_Age, _Age] = (13, 17)
+    bootstrap_replicates: Annotated[int, Strict(), Field(ge=1, le=_MAX_REPLICATES)] = 2000
+    seed: Annotated[int, Strict(), Field(ge=0, lt=_SEED_LIMIT)] = 20190901
+    discount_rate: Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, lt=1)] = 0.0
+    programme_cost_dkk: Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=_MAX_PROGRAMME_COST)] | None = (
+        None
+    )
+    min_cell: Annotated[int, Strict(), Field(ge=MIN_CELL_FLOOR, le=_MAX_MIN_CELL)] = 5
     lang: Lang = "da"
-    survey_scales: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    price_year: int | None = None
-    price_index: Mapping[int, float] = field(default_factory=dict)
+    survey_scales: Mapping[str, tuple[_ScaleBound, _ScaleBound]] = Field(default_factory=dict)
+    price_year: Annotated[int, Strict(), Field(ge=_YEARS[0], le=_YEARS[1])] | None = None
+    price_index: Mapping[int, _IndexLevel] = Field(default_factory=dict)
     design: DesignChoice = "auto"
-    comparison: ComparisonSettings = field(default_factory=ComparisonSettings)
+    comparison: ComparisonSettings = Field(default_factory=ComparisonSettings)
+
+    # -- checks ----------------------------------------------------------------
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _report(cls, data: Any, handler: ModelWrapValidatorHandler[Config], info: ValidationInfo) -> Config:
+        token = _INSIDE_CONFIG.set(True)
+        try:
+            return handler(data)
+        except PydanticValidationError as exc:
+            raise _config_error(exc, data, _source(info, "Config()")) from None
+        finally:
+            _INSIDE_CONFIG.reset(token)
+
+    @field_validator("end", mode="before")
+    @classmethod
+    def _end(cls, value: Any) -> str | None:
+        return None if value is None else _month(value, _HINTS["end"])
+
+    @field_validator("work_or_education", mode="before")
+    @classmethod
+    def _statuses(cls, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or not value:
+            _refuse(_HINTS["work_or_education"])
+        codes = []
+        for item in value:
+            code = STATUS.lookup.get(normalise_label(str(item)))
+            if code is None:
+                _refuse(f"Unknown status {item!r}. Use: {', '.join(STATUS.codes)}.")
+            codes.append(code)
+        return tuple(dict.fromkeys(codes))
+
+    @field_validator("youth_ages", mode="before")
+    @classmethod
+    def _band_pair(cls, value: Any) -> Any:
+        return _pair(value)
+
+    @field_validator("youth_ages")
+    @classmethod
+    def _band(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
+            _refuse(_HINTS["youth_ages"])
+        return value
+
+    @field_validator("survey_scales", mode="before")
+    @classmethod
+    def _scale_items(cls, value: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            _refuse(_HINTS["survey_scales"])
+        out = {}
+        for item, band in value.items():
+            if not isinstance(band, list | tuple):
+                _refuse(_scale_hint(item))
+            # Danish item labels are stored as their codes; other items are kept as given.
+            out[SURVEY_ITEM.lookup.get(normalise_label(str(item)), str(item))] = tuple(band)
+        return out
+
+    @field_validator("survey_scales")
+    @classmethod
+    def _scale_order(cls, value: Mapping[str, tuple[float, float]]) -> Mapping[str, tuple[float, float]]:
+        for item, (low, high) in value.items():
+            if not low < high:
+                _refuse(_scale_hint(item))
+        return value
+
+    @field_validator("price_index", mode="before")
+    @classmethod
+    def _index_years(cls, value: Any) -> dict[int, Any]:
+        if not isinstance(value, Mapping):
+            _refuse(_HINTS["price_index"])
+        out = {}
+        for year, level in value.items():
+            # TOML keys are strings: ``2024 = 119.0`` arrives as "2024".
+            y = None
+            if isinstance(year, int) and not isinstance(year, bool):
+                y = year
+            elif isinstance(year, str):
+                try:
+                    y = int(year)
+                except ValueError:
+                    y = None
+            if y is None or not _YEARS[0] <= y <= _YEARS[1]:
+                _refuse(f"price_index keys must be years from {_YEARS[0]} to {_YEARS[1]}; got {year!r}.")
+            out[y] = level
+        return out
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"Config is frozen; use config.replace({name}=...) for a changed copy.")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"Config is frozen; cannot delete setting {name!r}.")
 
     # -- construction -------------------------------------------------------
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Config:
-        """Read and check an ``evaluation.toml``."""
+        """Read and check an ``evaluation.toml``; failures name the file."""
         path = Path(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -180,16 +494,25 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "config") -> Config:
-        """Check a mapping of settings; unknown keys are errors."""
-        return _check(cls(), data, source)
+        """Check a mapping of settings over the defaults; unknown keys are errors.
+
+        ``source`` names where the settings came from (the failures' ``file``).
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigError.from_failures(
+                [_bad(source, "", _show(data), "Give the settings as a table (a dict) of setting = value.")]
+            )
+        return cls.model_validate(dict(data), context={"source": source})
 
     @classmethod
     def resolve(cls, config: Config | Mapping[str, Any] | str | Path | None, default: Config | None = None) -> Config:
         """Turn any accepted form of configuration into a :class:`Config`.
 
         ``None`` gives ``default`` (the extract folder's ``evaluation.toml``) or
-        the built-in defaults. A dict is applied *on top of* ``default``, so an
-        analyst can change one setting without restating the rest.
+        the built-in defaults. A dict is applied *on top of* ``default``, deeply:
+        ``{"comparison": {"ratio": 2}}`` changes the ratio and keeps the other
+        ``[comparison]`` settings of ``default``, so an analyst can change one
+        setting without restating the rest. A path is read on its own.
         """
         base = default if default is not None else cls()
         if config is None:
@@ -199,14 +522,27 @@ class Config:
         if isinstance(config, str | Path):
             return cls.from_toml(config)
         if isinstance(config, Mapping):
-            return _check(base, config, "config")
+            return base._merged(config, "config")
         raise ConfigError.from_failures(
             [_bad("config", "", repr(type(config).__name__), "Pass a path, a dict or an oe.Config.")]
         )
 
     def replace(self, **changes: Any) -> Config:
-        """A copy with some settings changed, checked like a dict."""
-        return _check(self, changes, "replace()")
+        """A copy with some settings changed, checked like a dict and merged like :meth:`resolve`.
+
+        ``comparison={"ratio": 2}`` changes only the ratio; a
+        :class:`ComparisonSettings` replaces the whole table.
+        """
+        return self._merged(changes, "replace()")
+
+    def _merged(self, changes: Mapping[str, Any], source: str) -> Config:
+        """Check ``changes`` on top of this configuration (a ``comparison`` dict on top of its table)."""
+        data: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
+        for key, value in changes.items():
+            if key == "comparison" and isinstance(value, Mapping):
+                value = {**{n: getattr(self.comparison, n) for n in type(self.comparison).model_fields}, **value}
+            data[key] = value
+        return type(self).model_validate(data, context={"source": source})
 
     # -- views ---------------------------------------------------------------
 
@@ -215,8 +551,12 @@ class Config:
         return self.survey_scales.get(item, DEFAULT_SCALE)
 
     def to_dict(self) -> dict[str, Any]:
-        """Settings as plain TOML-compatible values (for the report appendix)."""
-        out = asdict(self)
+        """Settings as plain TOML-compatible values (for the report appendix).
+
+        Tuples become lists and ``price_index`` years strings (TOML keys); an
+        absent caliper is left out, as TOML has no null.
+        """
+        out = self.model_dump()
         out["work_or_education"] = list(self.work_or_education)
         out["youth_ages"] = list(self.youth_ages)
         out["survey_scales"] = {k: list(v) for k, v in self.survey_scales.items()}
@@ -230,7 +570,7 @@ class Config:
 
     def to_frame(self) -> pd.DataFrame:
         """Every resolved setting as a row (``[comparison]`` settings as ``comparison.<name>``)."""
-        rows = []
+        rows: list[tuple[str, str]] = []
         for key, value in self.to_dict().items():
             if key == "comparison":
                 rows.extend((f"comparison.{k}", _shown(k, v)) for k, v in value.items())
@@ -249,6 +589,58 @@ class Config:
         return "<p>Config (resolved)</p>" + self.to_frame().to_html()
 
 
+# -- messages --------------------------------------------------------------------------------------------------
+
+#: What to write, per setting (dotted key), when pydantic's own checks (type, bound, option) refuse a value.
+_HINTS: dict[str, str] = {
+    "": "Give the settings as a table (a dict) of setting = value.",
+    "end": 'Write the end month as a string "YYYY-MM", e.g. end = "2023-08".',
+    "work_or_education": 'Give a non-empty list of statuses, e.g. ["job", "flexjob", "education"].',
+    "youth_ages": (
+        f"Give the youth age band as [lowest, highest], e.g. [13, 17], with ages from 0 to {_MAX_YOUTH_AGE}."
+    ),
+    "bootstrap_replicates": f"bootstrap_replicates must be a whole number from 1 to {_MAX_REPLICATES:,}.",
+    "seed": "seed must be a whole number ≥ 0 and below 2**63 (a 64-bit integer).",
+    "discount_rate": "discount_rate must be a number from 0 and below 1.",
+    "programme_cost_dkk": (
+        f"programme_cost_dkk must be a number from 0 and at most {_MAX_PROGRAMME_COST:,.0f} (the total cost in DKK)."
+    ),
+    "min_cell": (
+        f"min_cell is the disclosure threshold; it can be raised but must be a whole number ≥ {MIN_CELL_FLOOR} "
+        f"(and at most {_MAX_MIN_CELL:,})."
+    ),
+    "lang": f"lang must be one of {', '.join(get_args(Lang))}.",
+    "survey_scales": "Give survey_scales as a table, e.g. [survey_scales] trust = [0, 10].",
+    "price_year": f"price_year must be a year such as 2023 (from {_YEARS[0]} to {_YEARS[1]}).",
+    "price_index": "Give price_index as a table of year = index, e.g. [price_index] 2024 = 119.0.",
+    "design": f"design must be one of {', '.join(get_args(DesignChoice))}.",
+    "comparison": 'Give comparison as a table, e.g. [comparison] method = "nearest".',
+    "comparison.method": f"comparison.method must be one of {', '.join(get_args(MatchMethod))}.",
+    "comparison.ratio": f"comparison.ratio must be a whole number from 1 to {_MAX_RATIO}.",
+    "comparison.caliper": (
+        f"comparison.caliper must be a number from 0 to {_MAX_CALIPER:g} (standard deviations), or false for none."
+    ),
+    "comparison.replace": "Write true or false.",
+    "comparison.distance": f"comparison.distance must be one of {', '.join(get_args(Distance))}.",
+    "comparison.common_support": "Write true or false.",
+    "comparison.exact": f"Give a list of covariates from: {', '.join(COVARIATES)}.",
+    "comparison.covariates": f"Give a list of covariates from: {', '.join(COVARIATES)}.",
+    "comparison.pseudo_enrolment": 'pseudo_enrolment is "calendar" or a month "YYYY-MM".',
+    "comparison.event_window": (
+        "Give event_window as [first, last] months around enrolment, first ≤ −2 and last ≥ 0, "
+        f"both within ±{_MAX_EVENT_MONTHS}."
+    ),
+    "comparison.event_bin": "event_bin is 1 (months) or 3 (quarters).",
+}
+
+
+def _scale_hint(item: object) -> str:
+    return (
+        f"The scale of item '{item}' must be [lowest, highest] with lowest < highest, "
+        f"both numbers within ±{_MAX_SCALE_BOUND:,.0f}."
+    )
+
+
 def _shown(key: str, value: Any) -> str:
     """A setting as the analyst reads it (``None`` end month: what it means)."""
     if key == "end" and value is None:
@@ -262,265 +654,62 @@ def _bad(source: str, key: str, value: str, hint: str) -> Failure:
     return Failure("config", source, key, None, "", value, Rule.BAD_CONFIG, hint)
 
 
-def _check(base: Config, data: Mapping[str, Any], source: str) -> Config:
-    """Validate every key of ``data`` and return ``base`` updated with them."""
-    known = {f.name for f in fields(Config)}
-    problems: list[Failure] = []
-    changes: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in known:
-            problems.append(
-                _bad(source, key, "", f"Unknown setting '{key}'. Known settings: {', '.join(sorted(known))}.")
-            )
-            continue
-        try:
-            changes[key] = _CHECKERS[key](value)
-        except ValueError as exc:
-            problems.append(_bad(source, key, _show(value), str(exc)))
-    if problems:
-        raise ConfigError.from_failures(problems)
-    return replace(base, **changes)
-
-
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _month(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _MONTH.match(value.strip()):
-        raise ValueError('Write the end month as a string "YYYY-MM", e.g. end = "2023-08".')
-    return value.strip()
+def _source(info: ValidationInfo, default: str) -> str:
+    context = info.context
+    return str(context.get("source", default)) if isinstance(context, Mapping) else default
 
 
-def _statuses(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple) or not value:
-        raise ValueError('Give a non-empty list of statuses, e.g. ["job", "flexjob", "education"].')
-    codes = []
-    for item in value:
-        code = STATUS.lookup.get(normalise_label(str(item)))
-        if code is None:
-            raise ValueError(f"Unknown status {item!r}. Use: {', '.join(STATUS.codes)}.")
-        codes.append(code)
-    return tuple(dict.fromkeys(codes))
+def _config_error(exc: PydanticValidationError, data: Any, source: str, nested: bool = False) -> ValidationError:
+    """One :class:`ConfigError` (typed as its base) with a failure per refused setting, named by its dotted key.
+
+    pydantic reports per element (both ends of a band, each bad table entry); the analyst needs one line per
+    setting saying what to write, so the first problem of each setting is kept.
+    """
+    failures: dict[str, Failure] = {}
+    for error in exc.errors(include_url=False):
+        loc = ("comparison", *error["loc"]) if nested else tuple(error["loc"])
+        ctx = error.get("ctx") or {}
+        parts = [str(p) for p in loc[:1]]
+        if parts == ["comparison"] and len(loc) > 1 and isinstance(loc[1], str):
+            parts.append(loc[1])
+        elif parts == ["comparison"] and ctx.get("key"):
+            parts.append(str(ctx["key"]))  # a check of the whole table about one of its settings
+        key = ".".join(parts)
+        if key in failures:
+            continue
+        known = _COMPARISON_KEYS if len(parts) == 2 else _SETTING_KEYS
+        if error["type"] == "extra_forbidden" or (parts and parts[-1] not in known):
+            if len(parts) == 2:
+                hint = f"Unknown setting '{key}'. Known comparison settings: {', '.join(sorted(_COMPARISON_KEYS))}."
+            else:
+                hint = f"Unknown setting '{key}'. Known settings: {', '.join(sorted(_SETTING_KEYS))}."
+            failures[key] = _bad(source, key, "", hint)
+            continue
+        if error["type"] == "bad_config":
+            hint = str(ctx["hint"])
+        elif key == "survey_scales" and len(loc) > 1:
+            hint = _scale_hint(loc[1])
+        elif key == "price_index" and len(loc) > 1:
+            hint = f"The price index of {loc[1]} must be a positive number, at most {_MAX_PRICE_INDEX:,.0f}."
+        else:
+            hint = _HINTS.get(key, str(error["msg"]))
+        failures[key] = _bad(source, key, _show(_raw(data, parts, error.get("input"))), hint)
+    return ConfigError.from_failures(list(failures.values()))
 
 
-def _int(low: int, what: str) -> Any:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{what} must be a whole number ≥ {low}.")
-        return value
-
-    return check
-
-
-def _number(low: float, high: float, what: str, high_open: bool = False) -> Any:
-    def check(value: Any) -> float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-        if ok and low <= value and (value < high if high_open else value <= high):
-            return float(value)
-        bound = f"below {high:g}" if high_open else f"at most {high:g}"
-        raise ValueError(f"{what} must be a number from {low:g} and {bound}.")
-
-    return check
-
-
-def _age_band(value: Any) -> tuple[int, int]:
-    if (
-        isinstance(value, list | tuple)
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        and 0 <= value[0] <= value[1] <= 30
-    ):
-        return (value[0], value[1])
-    raise ValueError("Give the youth age band as [lowest, highest], e.g. [13, 17].")
-
-
-def _programme_cost(value: Any) -> float | None:
-    if value is None:
-        return None
-    return _number(0, math.inf, "programme_cost_dkk", high_open=True)(value)
-
-
-def _min_cell(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_CELL_FLOOR:
-        raise ValueError(
-            f"min_cell is the disclosure threshold; it can be raised but must be a whole number ≥ {MIN_CELL_FLOOR}."
-        )
+def _raw(data: Any, parts: list[str], fallback: Any) -> Any:
+    """The value as given for the setting at ``parts`` (the whole list or table, not the refused element)."""
+    value = data
+    for part in parts:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, BaseModel) and part in type(value).model_fields:
+            value = getattr(value, part)
+        else:
+            return fallback
     return value
-
-
-def _lang(value: Any) -> Lang:
-    if value not in get_args(Lang):
-        raise ValueError(f"lang must be one of {', '.join(get_args(Lang))}.")
-    return value
-
-
-def _scales(value: Any) -> dict[str, tuple[float, float]]:
-    if not isinstance(value, Mapping):
-        raise ValueError("Give survey_scales as a table, e.g. [survey_scales] trust = [0, 10].")
-    out = {}
-    for item, band in value.items():
-        ok = (
-            isinstance(band, list | tuple)
-            and len(band) == 2
-            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in band)
-            and band[0] < band[1]
-        )
-        if not ok:
-            raise ValueError(f"The scale of item '{item}' must be [lowest, highest] with lowest < highest.")
-        code = SURVEY_ITEM.lookup.get(normalise_label(str(item)), str(item))
-        out[code] = (float(band[0]), float(band[1]))
-    return out
-
-
-def _year(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise ValueError("price_year must be a year such as 2023.")
-    return value
-
-
-def _index(value: Any) -> dict[int, float]:
-    if not isinstance(value, Mapping):
-        raise ValueError("Give price_index as a table of year = index, e.g. [price_index] 2024 = 119.0.")
-    out = {}
-    for year, level in value.items():
-        try:
-            y = int(year)
-        except (TypeError, ValueError):
-            raise ValueError(f"price_index keys must be years; got {year!r}.") from None
-        ok = isinstance(level, int | float) and not isinstance(level, bool) and math.isfinite(level) and level > 0
-        if not ok:
-            raise ValueError(f"The price index of {y} must be a positive number.")
-        out[y] = float(level)
-    return out
-
-
-def _design(value: Any) -> DesignChoice:
-    if value not in get_args(DesignChoice):
-        raise ValueError(f"design must be one of {', '.join(get_args(DesignChoice))}.")
-    return value
-
-
-def _choice(options: tuple[str, ...], what: str) -> Any:
-    def check(value: Any) -> str:
-        if value not in options:
-            raise ValueError(f"{what} must be one of {', '.join(options)}.")
-        return str(value)
-
-    return check
-
-
-def _caliper(value: Any) -> float | None:
-    if value is None or value is False:
-        return None
-    return _number(0, math.inf, "caliper", high_open=True)(value)
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("Write true or false.")
-    return value
-
-
-def _covariates(allow_empty: bool) -> Any:
-    def check(value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list | tuple) or (not value and not allow_empty):
-            raise ValueError(f"Give a list of covariates from: {', '.join(COVARIATES)}.")
-        unknown = [v for v in value if v not in COVARIATES]
-        if unknown:
-            raise ValueError(f"Unknown covariate {unknown[0]!r}. Use: {', '.join(COVARIATES)}.")
-        return tuple(dict.fromkeys(value))
-
-    return check
-
-
-def _pseudo(value: Any) -> str:
-    if value == "calendar":
-        return value
-    try:
-        month = _month(value)
-    except ValueError:
-        month = None
-    if month is None:
-        raise ValueError('pseudo_enrolment is "calendar" or a month "YYYY-MM".')
-    return month
-
-
-def _window(value: Any) -> tuple[int, int]:
-    ok = (
-        isinstance(value, list | tuple)
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        and value[0] <= -2
-        and value[1] >= 0
-    )
-    if not ok:
-        raise ValueError("Give event_window as [first, last] months around enrolment, first ≤ −2 and last ≥ 0.")
-    return (value[0], value[1])
-
-
-def _bin(value: Any) -> int:
-    if value not in (1, 3) or isinstance(value, bool):
-        raise ValueError("event_bin is 1 (months) or 3 (quarters).")
-    return int(value)
-
-
-_COMPARISON_CHECKERS: dict[str, Any] = {
-    "method": _choice(get_args(MatchMethod), "method"),
-    "ratio": _int(1, "ratio"),
-    "caliper": _caliper,
-    "replace": _bool,
-    "distance": _choice(get_args(Distance), "distance"),
-    "common_support": _bool,
-    "exact": _covariates(allow_empty=True),
-    "covariates": _covariates(allow_empty=False),
-    "pseudo_enrolment": _pseudo,
-    "event_window": _window,
-    "event_bin": _bin,
-}
-
-
-def _comparison(value: Any) -> ComparisonSettings:
-    if isinstance(value, ComparisonSettings):
-        return value
-    if not isinstance(value, Mapping):
-        raise ValueError('Give comparison as a table, e.g. [comparison] method = "nearest".')
-    changes = {}
-    for key, item in value.items():
-        if key not in _COMPARISON_CHECKERS:
-            raise ValueError(f"Unknown comparison setting '{key}'. Known: {', '.join(_COMPARISON_CHECKERS)}.")
-        try:
-            changes[key] = _COMPARISON_CHECKERS[key](item)
-        except ValueError as exc:
-            raise ValueError(f"comparison.{key}: {exc}") from None
-    settings = replace(ComparisonSettings(), **changes)
-    outside = [name for name in settings.exact if name == "site" or name not in settings.covariates]
-    if outside:
-        raise ValueError(
-            f"comparison.exact: {outside[0]!r} cannot be matched exactly; exact covariates must be among "
-            "comparison.covariates and cannot be site (a site is matched through its indicators)."
-        )
-    return settings
-
-
-_CHECKERS: dict[str, Any] = {
-    "end": _month,
-    "work_or_education": _statuses,
-    "youth_ages": _age_band,
-    "bootstrap_replicates": _int(1, "bootstrap_replicates"),
-    "seed": _int(0, "seed"),
-    "discount_rate": _number(0, 1, "discount_rate", high_open=True),
-    "programme_cost_dkk": _programme_cost,
-    "min_cell": _min_cell,
-    "lang": _lang,
-    "survey_scales": _scales,
-    "price_year": _year,
-    "price_index": _index,
-    "design": _design,
-    "comparison": _comparison,
-}
