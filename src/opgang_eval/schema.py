@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -141,7 +141,10 @@ class Column:
 
     ``required`` means the column must be present; ``nullable`` that its
     cells may be empty. ``low``/``high`` bound numbers inclusively unless
-    ``low_open`` makes the lower bound strict.
+    ``low_open`` makes the lower bound strict. ``high_years_ahead`` sets the
+    upper bound relative to the reference date instead (its year plus that
+    many years, e.g. no birth year after this year): :meth:`on` makes it
+    concrete for the ``today`` a load is checked against.
     """
 
     name: str
@@ -153,6 +156,13 @@ class Column:
     high: float | None = None
     low_open: bool = False
     hint: str = ""
+    high_years_ahead: int | None = None
+
+    def on(self, today: date) -> Column:
+        """The column with its bounds for the reference date ``today``."""
+        if self.high_years_ahead is None:
+            return self
+        return replace(self, high=today.year + self.high_years_ahead, high_years_ahead=None)
 
 
 @dataclass(frozen=True)
@@ -172,8 +182,6 @@ class Table:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
-
-_TODAY = date.today()
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -208,7 +216,7 @@ TABLES: dict[str, Table] = {
             (
                 Column("person_id", "id"),
                 Column("family_id", "id"),
-                Column("birth_year", "int", low=1990, high=_TODAY.year),
+                Column("birth_year", "int", low=1990, high_years_ahead=0),
                 Column("sex", "code", required=False, nullable=True, vocabulary=SEX),
             ),
             required=True,
@@ -262,7 +270,7 @@ TABLES: dict[str, Table] = {
             (
                 Column("status", "code", vocabulary=STATUS),
                 Column("monthly_cost_dkk", "number"),
-                Column("price_year", "int", low=1990, high=_TODAY.year + 1),
+                Column("price_year", "int", low=1990, high_years_ahead=1),
             ),
             required=False,
             key=("status",),

@@ -36,7 +36,9 @@ def load(path: str | Path, *, today: dt.date | None = None, progress: bool | Non
         Folder holding ``families.csv``, ``parents.parquet``, … and
         optionally ``evaluation.toml``.
     today
-        Reference date for "not in the future" checks; defaults to today.
+        Reference date for the "not in the future" checks and the bounds
+        that follow the calendar (no child born, no price year set, after
+        its year); defaults to the day of the call.
     progress
         Show a progress bar (``None``: when a terminal or notebook is watching).
     """

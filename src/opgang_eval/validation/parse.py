@@ -218,8 +218,14 @@ def _text(raw: pd.Series) -> _Text:
 
 
 def parse_column(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date | None = None) -> Parsed:
-    """Parse ``raw`` as ``column`` demands; see the module docstring."""
+    """Parse ``raw`` as ``column`` demands; see the module docstring.
+
+    ``today`` (default: the day of the call) is the reference date: no date
+    or month may lie after it, and bounds such as "no birth year after this
+    year" are taken from it.
+    """
     today = today or dt.date.today()
+    column = column.on(today)
     parser = _PARSERS[column.kind]
     result: Parsed = parser(raw, column, decimal_comma, today)
     return result
