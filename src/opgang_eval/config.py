@@ -87,8 +87,8 @@ MIN_CELL_FLOOR = 5
 #: The bootstrap holds replicates × families draws in memory; 100,000 replicates already give percentile
 #: intervals far more precise than the data, and more would take minutes and gigabytes on a large pool.
 _MAX_REPLICATES = 100_000
-#: numpy seeds are taken modulo nothing: a seed must fit a signed 64-bit integer to be stored, shown and
-#: re-entered exactly (TOML integers are 64-bit).
+#: numpy takes any non-negative seed, but only one that fits a signed 64-bit integer can be written back
+#: to ``evaluation.toml`` (TOML integers are 64-bit) and re-entered exactly.
 _SEED_LIMIT = 2**63
 #: Event-study months around enrolment: 240 months (20 years) covers any register history; a wider window
 #: only allocates empty periods (the window is expanded month by month).
@@ -122,44 +122,14 @@ _MAX_YOUTH_AGE = 30
 
 _Whole = Annotated[int, Strict()]
 _Real = Annotated[float, Strict(), AllowInfNan(False)]
-_Age = Annotated[int, Strict(), Field(ge=0, le=_MAX_YOUTH_AGE)]
-_Offset = Annotated[int, Strict(), Field(ge=-_MAX_EVENT_MONTHS, le=_MAX_EVENT_MONTHS)]
-_ScaleBound = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-_MAX_SCALE_BOUND, le=_MAX_SCALE_BOUND)]
-_IndexLevel = Annotated[float, Strict(), AllowInfNan(False), Field(gt=0, le=_MAX_PRICE_INDEX)]
+_Age = Annotated[_Whole, Field(ge=0, le=_MAX_YOUTH_AGE)]
+_Offset = Annotated[_Whole, Field(ge=-_MAX_EVENT_MONTHS, le=_MAX_EVENT_MONTHS)]
+_ScaleBound = Annotated[_Real, Field(ge=-_MAX_SCALE_BOUND, le=_MAX_SCALE_BOUND)]
+_IndexLevel = Annotated[_Real, Field(gt=0, le=_MAX_PRICE_INDEX)]
 
 #: True while a :class:`Config` is being validated: its ``comparison`` table then reports through the
 #: Config (all problems in one error) instead of raising on its own.
 _INSIDE_CONFIG: ContextVar[bool] = ContextVar("_INSIDE_CONFIG", default=False)
-
-_COMPARISON_KEYS = (
-    "method",
-    "ratio",
-    "caliper",
-    "replace",
-    "distance",
-    "common_support",
-    "exact",
-    "covariates",
-    "pseudo_enrolment",
-    "event_window",
-    "event_bin",
-)
-_SETTING_KEYS = (
-    "end",
-    "work_or_education",
-    "youth_ages",
-    "bootstrap_replicates",
-    "seed",
-    "discount_rate",
-    "programme_cost_dkk",
-    "min_cell",
-    "lang",
-    "survey_scales",
-    "price_year",
-    "price_index",
-    "design",
-    "comparison",
-)
 
 
 def _refuse(hint: str, key: str = "") -> NoReturn:
@@ -234,8 +204,8 @@ class ComparisonSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     method: MatchMethod = "nearest"
-    ratio: Annotated[int, Strict(), Field(ge=1, le=_MAX_RATIO)] = 1
-    caliper: Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=_MAX_CALIPER)] | None = 0.2
+    ratio: Annotated[_Whole, Field(ge=1, le=_MAX_RATIO)] = 1
+    caliper: Annotated[_Real, Field(ge=0, le=_MAX_CALIPER)] | None = 0.2
     replace: Annotated[bool, Strict()] = False
     distance: Distance = "logit"
     common_support: Annotated[bool, Strict()] = True
@@ -373,16 +343,14 @@ class Config(BaseModel):
     end: str | None = None
     work_or_education: tuple[str, ...] = ("job", "flexjob", "education")
     youth_ages: tuple[_Age, _Age] = (13, 17)
-    bootstrap_replicates: Annotated[int, Strict(), Field(ge=1, le=_MAX_REPLICATES)] = 2000
-    seed: Annotated[int, Strict(), Field(ge=0, lt=_SEED_LIMIT)] = 20190901
-    discount_rate: Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, lt=1)] = 0.0
-    programme_cost_dkk: Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=_MAX_PROGRAMME_COST)] | None = (
-        None
-    )
-    min_cell: Annotated[int, Strict(), Field(ge=MIN_CELL_FLOOR, le=_MAX_MIN_CELL)] = 5
+    bootstrap_replicates: Annotated[_Whole, Field(ge=1, le=_MAX_REPLICATES)] = 2000
+    seed: Annotated[_Whole, Field(ge=0, lt=_SEED_LIMIT)] = 20190901
+    discount_rate: Annotated[_Real, Field(ge=0, lt=1)] = 0.0
+    programme_cost_dkk: Annotated[_Real, Field(ge=0, le=_MAX_PROGRAMME_COST)] | None = None
+    min_cell: Annotated[_Whole, Field(ge=MIN_CELL_FLOOR, le=_MAX_MIN_CELL)] = 5
     lang: Lang = "da"
     survey_scales: Mapping[str, tuple[_ScaleBound, _ScaleBound]] = Field(default_factory=dict)
-    price_year: Annotated[int, Strict(), Field(ge=_YEARS[0], le=_YEARS[1])] | None = None
+    price_year: Annotated[_Whole, Field(ge=_YEARS[0], le=_YEARS[1])] | None = None
     price_index: Mapping[int, _IndexLevel] = Field(default_factory=dict)
     design: DesignChoice = "auto"
     comparison: ComparisonSettings = Field(default_factory=ComparisonSettings)
@@ -682,12 +650,12 @@ def _config_error(exc: PydanticValidationError, data: Any, source: str, nested: 
         key = ".".join(parts)
         if key in failures:
             continue
-        known = _COMPARISON_KEYS if len(parts) == 2 else _SETTING_KEYS
+        known = tuple((ComparisonSettings if len(parts) == 2 else Config).model_fields)
         if error["type"] == "extra_forbidden" or (parts and parts[-1] not in known):
             if len(parts) == 2:
-                hint = f"Unknown setting '{key}'. Known comparison settings: {', '.join(sorted(_COMPARISON_KEYS))}."
+                hint = f"Unknown setting '{key}'. Known comparison settings: {', '.join(sorted(known))}."
             else:
-                hint = f"Unknown setting '{key}'. Known settings: {', '.join(sorted(_SETTING_KEYS))}."
+                hint = f"Unknown setting '{key}'. Known settings: {', '.join(sorted(known))}."
             failures[key] = _bad(source, key, "", hint)
             continue
         if error["type"] == "bad_config":
