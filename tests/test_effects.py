@@ -202,8 +202,8 @@ def test_share_effects_equal_the_hand_computed_differences(trial):
     work = e["parents_in_work_or_education"]
     assert work.n == 14
     assert work.n_families == 10  # every family has a parent with a status in E
-    assert work.parts["intervention"] == pytest.approx(4 / 7)
-    assert work.parts["control"] == pytest.approx(3 / 7)
+    assert work.parts.intervention == pytest.approx(4 / 7)
+    assert work.parts.reference == pytest.approx(3 / 7)
     assert work.parts["relative"] == pytest.approx((1 / 7) / (3 / 7))
     assert work.scale == "percentage_points"
     flex = e["flexjob_share_of_work_or_education"]

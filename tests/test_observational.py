@@ -117,11 +117,11 @@ def test_small_did_of_the_work_share_by_hand(small):
     # (All six comparison families would give pre 2/6, post 4/6 and a DiD of 0: matching matters.)
     r = small.effects["parents_in_work_or_education"]
     assert r.estimate == pytest.approx(1 / 3, abs=1e-12)
-    assert r.parts["intervention_pre"] == pytest.approx(1 / 3)
-    assert r.parts["intervention_post"] == pytest.approx(2 / 3)
-    assert r.parts["comparison_pre"] == pytest.approx(1 / 3)
-    assert r.parts["comparison_post"] == pytest.approx(1 / 3)
-    assert r.parts["families_comparison"] == 3
+    assert r.parts.cell("intervention", "pre").mean == pytest.approx(1 / 3)
+    assert r.parts.cell("intervention", "post").mean == pytest.approx(2 / 3)
+    assert r.parts.cell("comparison", "pre").mean == pytest.approx(1 / 3)
+    assert r.parts.cell("comparison", "post").mean == pytest.approx(1 / 3)
+    assert r.parts.families_reference == 3
 
 
 def test_small_did_inference_equals_a_direct_clustered_ols(small):
@@ -525,11 +525,13 @@ def test_the_design_removes_the_selection_bias(pool, method, design):
     assert r.design == design
     # The estimate is a DiD (m_f − 1 to E); the truth compares shares in E. Both are checked.
     assert abs(r.estimate - truth) < 0.3 * bias
-    assert abs(r.parts["intervention_post"] - r.parts["comparison_post"] - truth) < 0.3 * bias
+    assert abs(r.parts.cell("intervention", "post").mean - r.parts.cell("comparison", "post").mean - truth) < 0.3 * bias
     assert r.ci_low < truth < r.ci_high
     # Every intervention family is used, so its share in E is the generator's.
     assert ev.observational.counts["treated_used"] == 300
-    assert r.parts["intervention_post"] == pytest.approx(sim.truth["intervention_work_or_education"], abs=1e-12)
+    assert r.parts.cell("intervention", "post").mean == pytest.approx(
+        sim.truth["intervention_work_or_education"], abs=1e-12
+    )
     balance = ev.tables["balance"].set_index("covariate")
     assert balance["smd_after"].abs().max() < balance["smd"].abs().max()
     assert abs(balance.loc["benefit_months", "smd"]) > 1  # badly unbalanced before
@@ -545,7 +547,7 @@ def test_small_pre_enrolment_cost_difference_by_hand(small):
         "monthly_cost_dkk"
     ]
     expected = (costs["job"] - costs["cash_benefit"]) / 36
-    diff = small.effects["savings_per_family"].parts["pre_enrolment_monthly_difference"]
+    diff = small.measures["savings_per_family"].parts.pre_enrolment_monthly_difference
     assert diff == pytest.approx(expected, rel=1e-12)
 
 
@@ -627,5 +629,5 @@ def test_intervention_families_enrolled_after_the_end_take_no_part(small_folder,
     assert od.matching.dropped == {"enrolled_after_end": 1}
     # The same three pairs as without I4: every estimate rests on them.
     assert ev.effects["parents_in_work_or_education"].estimate == pytest.approx(1 / 3, abs=1e-12)
-    assert ev.effects["savings_per_family"].parts["families_intervention"] == 3
-    assert ev.effects["savings_per_family"].parts["families_comparison"] == 3
+    assert ev.effects["savings_per_family"].parts.families_intervention == 3
+    assert ev.effects["savings_per_family"].parts.families_reference == 3

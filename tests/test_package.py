@@ -42,11 +42,19 @@ def test_cli_help_lists_the_three_commands(capsys):
         assert command in text
 
 
-def test_a_result_survives_its_summary():
-    # A share of 3 out of 4 (Wilson bounds by hand are not needed: the round trip must keep every field).
-    share = oe.Share("m", "intervention", 0.75, 0.3, 0.95, 4, 3, "Wilson", parts={"numerator": 3, "denominator": 4})
-    back = oe.Result.from_summary(share.summary())
-    assert back == share and type(back) is oe.Share
+def test_typed_parts_flatten_into_the_tidy_row():
+    # A share of 3 out of 4: its parts are two named counts, read by attribute (or by name, as before).
+    share = oe.Share("m", "intervention", 0.75, 0.3, 0.95, 4, 3, "Wilson", parts=oe.ShareParts(3, 4))
+    row = share.summary()
+    assert (row["kind"], row["numerator"], row["denominator"], row["n_families"]) == ("share", 3, 4, 3)
+    assert share.parts.numerator == share.parts["numerator"] == 3
+    with pytest.raises(KeyError):
+        share.parts["persons_intervention_post"]
     missing = oe.Effect.unavailable("m", "effect", "no control arm", scale="percentage_points")
-    again = oe.Result.from_summary(missing.summary())
-    assert type(again) is oe.Effect and again.reason == "no control arm" and again.scale == "percentage_points"
+    assert missing.reason == "no control arm" and missing.parts.cells == () and missing.parts.to_frame().empty
+    cells = (
+        oe.EffectCell("intervention", "post", 0.5, 4, 3, 2, 4.0),
+        oe.EffectCell("control", "post", 0.25, 8, 5, 2, 8.0),
+    )
+    frame = oe.EffectParts(cells).to_frame()
+    assert frame[["group", "persons", "with_outcome"]].values.tolist() == [["intervention", 4, 2], ["control", 8, 2]]

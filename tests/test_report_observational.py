@@ -216,14 +216,16 @@ def test_an_observational_effect_is_hidden_when_a_matched_cell_is_small(evaluati
     b = _Builder(evaluation, "en")
     flex = evaluation.effects["flexjob_share_of_work_or_education"]
     assert b.shown(flex)
-    for cell in ("comparison_post", "intervention_post"):
-        n = flex.parts[f"persons_{cell}"]
-        for with_ in (3, n - 2):  # 1–4 with, or 1–4 without
-            assert not b.shown(replace(flex, parts={**flex.parts, f"with_{cell}": float(with_)})), (cell, with_)
+    for i, cell in enumerate(flex.parts.cells):
+        for with_ in (3, cell.persons - 2):  # 1–4 with, or 1–4 without
+            cells = list(flex.parts.cells)
+            cells[i] = replace(cell, with_outcome=with_)
+            assert not b.shown(replace(flex, parts=replace(flex.parts, cells=tuple(cells)))), (cell, with_)
     did = evaluation.effects["parents_in_work_or_education"]
-    assert did.parts["with_intervention_pre"] < 5 and b.shown(did)  # 3 parents in work the month before
-    few = replace(did, parts={**did.parts, "persons_comparison_pre": 4.0})
-    assert not b.shown(few)
+    before = did.parts.cell("intervention", "pre")
+    assert before.with_outcome < 5 and b.shown(did)  # 3 parents in work the month before
+    cells = tuple(replace(c, persons=4) if (c.group, c.period) == ("comparison", "pre") else c for c in did.parts.cells)
+    assert not b.shown(replace(did, parts=replace(did.parts, cells=cells)))
 
 
 def test_the_spreadsheet_holds_means_at_the_printed_precision(one_left_out: tuple[oe.Evaluation, Path]) -> None:

@@ -18,9 +18,24 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .errors import ConfigError, DataQualityWarning, OpgangError, OpgangWarning, ValidationError
     from .evaluation import Evaluation, evaluate
     from .loading import Extracts, Source, load
+    from .measures.registry import AnalysisRows, Inputs, Measure, measures, register_measure, unregister_measure
     from .presentation import plot, render_report
+    from .presentation.texts import add_words
     from .registers import dream_months, map_status, status_mapping
-    from .results import Amount, Effect, RelativeChange, Result, Share, SurveyChange
+    from .results import (
+        Amount,
+        Effect,
+        EffectCell,
+        EffectParts,
+        RateChangeParts,
+        RelativeChange,
+        Result,
+        SavingsParts,
+        Share,
+        ShareParts,
+        SurveyChange,
+        SurveyParts,
+    )
 
 try:
     __version__ = version("opgang-eval")
@@ -39,6 +54,13 @@ _WHERE = {
     "Extracts": "loading",
     "Source": "loading",
     "load": "loading",
+    "AnalysisRows": "measures.registry",
+    "Inputs": "measures.registry",
+    "Measure": "measures.registry",
+    "measures": "measures.registry",
+    "register_measure": "measures.registry",
+    "unregister_measure": "measures.registry",
+    "add_words": "presentation.texts",
     "dream_months": "registers",
     "map_status": "registers",
     "status_mapping": "registers",
@@ -46,36 +68,55 @@ _WHERE = {
     "render_report": "presentation",
     "Amount": "results",
     "Effect": "results",
+    "EffectCell": "results",
+    "EffectParts": "results",
+    "RateChangeParts": "results",
     "RelativeChange": "results",
     "Result": "results",
+    "SavingsParts": "results",
     "Share": "results",
+    "ShareParts": "results",
     "SurveyChange": "results",
+    "SurveyParts": "results",
 }
 
 __all__ = [
     "Amount",
+    "AnalysisRows",
     "Config",
     "ConfigError",
     "DataQualityWarning",
     "Effect",
+    "EffectCell",
+    "EffectParts",
     "Evaluation",
     "Extracts",
+    "Inputs",
+    "Measure",
     "OpgangError",
     "OpgangWarning",
+    "RateChangeParts",
     "RelativeChange",
     "Result",
+    "SavingsParts",
     "Share",
+    "ShareParts",
     "Source",
     "SurveyChange",
+    "SurveyParts",
     "ValidationError",
     "__version__",
+    "add_words",
     "dream_months",
     "evaluate",
     "load",
     "map_status",
+    "measures",
     "plot",
+    "register_measure",
     "render_report",
     "status_mapping",
+    "unregister_measure",
 ]
 
 

@@ -11,37 +11,36 @@ from typing import Any
 import pandas as pd
 
 from .comparison import (
+    ComparisonDesign,
     EventStudy,
     ObservationalDesign,
-    absence_effect,
+    estimate_effect,
     event_study,
+    no_comparison,
     observational_design,
-    observational_effects,
-    share_effects,
-    youth_effect,
+    randomised,
 )
 from .config import Config
-from .costs import savings
-from .costs.savings import Reference
+from .costs.savings import SavingsAccount, savings_account
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
 from .measures.frames import Frames, build_frames
-from .measures.headline import HEADLINE_IDS, absence_change, status_shares, youth_job_change
+from .measures.registry import Inputs, measures
 from .measures.survey import survey_changes
 from .progress import Progress
-from .results import Amount, Design, Effect, Result
+from .results import Design, Result
 
 __all__ = ["Evaluation", "evaluate"]
 
-_SAVINGS_COMPARE = "savings compare the arms; the estimate is the intervention arm's result"
-
-_DESIGN_WORDS = {
+_DESIGN_WORDS: dict[Design, str] = {
     "randomised": "randomised control arm",
     "matched": "matched comparison group (observational, weaker than randomisation)",
     "weighted": "weighted comparison group (observational, weaker than randomisation)",
-    "none": "no comparison group",
     "before_after": "no comparison group",
 }
+
+#: Results by site: site → arm → measure id → result.
+BySite = Mapping[str, Mapping[str, Mapping[str, Result]]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,8 @@ class Evaluation:
     Attributes
     ----------
     arms
-        Arm → measure id → result: the headline measures in each arm.
+        Arm → measure id → result: every registered measure in each arm
+        (:func:`opgang_eval.measures.registry.measures`, in report order).
     effects
         Measure id → intervention − control effect (reason when no control).
     survey_by_arm
@@ -68,12 +68,17 @@ class Evaluation:
     design
         What the effects rest on: ``randomised`` (control arm), ``matched``
         or ``weighted`` (observational design on a comparison pool) or
-        ``none`` (no comparison; savings are a before-after estimate).
+        ``before_after`` (no comparison; savings are a before-after estimate).
     observational
         The matched or weighted comparison group, its balance and
         propensity model (``None`` unless the design is observational).
     event_study
         Event study of the work share (observational design only).
+    savings
+        The savings account: estimate, cost account and breakdowns
+        (``None`` without intervention families).
+    by_site
+        Site → arm → measure id → result, for the measures computed per site.
     """
 
     arms: Mapping[str, Mapping[str, Result]]
@@ -87,10 +92,14 @@ class Evaluation:
     design: Design = "randomised"
     observational: ObservationalDesign | None = field(default=None, repr=False)
     event_study: EventStudy | None = field(default=None, repr=False)
+    savings: SavingsAccount | None = field(default=None, repr=False)
+    by_site: BySite = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         freeze = MappingProxyType
         object.__setattr__(self, "arms", freeze({k: freeze(dict(v)) for k, v in self.arms.items()}))
+        by_site = {site: freeze({a: freeze(dict(r)) for a, r in arms.items()}) for site, arms in self.by_site.items()}
+        object.__setattr__(self, "by_site", freeze(by_site))
         object.__setattr__(self, "survey_by_arm", freeze({k: freeze(dict(v)) for k, v in self.survey_by_arm.items()}))
         object.__setattr__(self, "effects", freeze(dict(self.effects)))
         object.__setattr__(self, "tables", freeze(dict(self.tables)))
@@ -122,7 +131,7 @@ class Evaluation:
     def summary(self) -> pd.DataFrame:
         """Compact view: one row per headline with both arms and the effect."""
         rows = []
-        for measure in HEADLINE_IDS:
+        for measure in (m.id for m in measures()):
             row: dict[str, Any] = {"measure": measure}
             for arm, per_arm in self.arms.items():
                 r = per_arm.get(measure)
@@ -156,7 +165,7 @@ class Evaluation:
 def evaluate(
     extracts: Extracts, config: Config | Mapping[str, Any] | str | None = None, *, progress: bool | None = None
 ) -> Evaluation:
-    """Compute every headline measure, effect and descriptive table.
+    """Compute every registered measure in every arm, its effect, and the descriptive tables.
 
     Parameters
     ----------
@@ -167,25 +176,29 @@ def evaluate(
         folder's ``evaluation.toml``, a path to another toml, or ``None``.
     progress
         Show a progress bar (``None``: when a terminal or notebook is watching).
+
+    Returns
+    -------
+    Evaluation
+        Measures per arm (``ev.measures``: the intervention arm's), effects
+        against the control arm or the comparison group (``ev.effects``),
+        survey changes, descriptive tables (``ev.tables``), the savings
+        account, results by site, and — in the observational design — the
+        matching and event study. ``ev.to_frame()`` is the tidy view of it all.
     """
     cfg = Config.resolve(config, default=extracts.config)
-    with Progress(7, "evaluate", progress) as bar:
+    with Progress(6, "evaluate", progress) as bar:
         bar.step("analysis frames")
         fr = build_frames(extracts, cfg)
-        bar.step("headline measures and bootstrap")
-        arms = {arm: _arm_measures(fr, cfg, arm) for arm in fr.arms()}
-        design = _choose_design(fr, cfg)
-        bar.step("propensity score and matching" if design == "observational" else "design")
-        od = observational_design(fr, cfg) if design == "observational" else None
-        bar.step("savings")
-        reference = None
-        if od is not None and od.available:
-            reference = Reference(od.weights, od.kind, od.description)
-        account = savings(fr, extracts.unit_costs, cfg, reference)
-        if "intervention" in arms:
-            arms["intervention"]["savings_per_family"] = account.measure
+        choice = _choose_design(fr, cfg)
+        bar.step("propensity score and matching" if choice == "observational" else "design")
+        od = observational_design(fr, cfg) if choice == "observational" else None
+        design = _design(fr, od)
+        inputs = Inputs(fr, cfg, extracts.unit_costs, design)
+        bar.step("measures, bootstrap and savings")
+        arms = {arm: {m.id: m.compute(inputs, arm) for m in measures()} for arm in fr.arms()}
         bar.step("effects")
-        effects = _effects(fr, cfg, arms, od, account.effect)
+        effects = {m.id: estimate_effect(m, inputs, arms) for m in measures()}
         bar.step("event study")
         extra: dict[str, pd.DataFrame] = {}
         study = None
@@ -195,47 +208,34 @@ def evaluate(
                 study = event_study(fr, cfg, od)
                 extra["event_study"] = study.table
         bar.step("descriptive tables, sites and survey")
+        account = savings_account(inputs)
+        by_site = _by_site(inputs)
         tables = {
-            "flow": flow_table(fr, arms),
+            "flow": flow_table(fr, arms, design.kind),
             "baseline": baseline_table(fr),
             "transitions": transition_table(fr),
             "trajectory": trajectory_table(fr, cfg),
             "rates": rates_table(fr, cfg),
-            "by_site": _by_site(fr, cfg),
-            "cost_account": account.account,
-            "savings_by_domain": account.by_domain,
-            "savings_by_year": account.by_year,
-            "savings_by_month": account.by_month,
-            "savings_sensitivity": account.sensitivity,
+            "by_site": _by_site_frame(by_site),
+            **account.tables(),
             **extra,
         }
         survey = {arm: survey_changes(fr, arm) for arm in fr.arms()}
-    kind: Design = od.kind if od is not None else "randomised" if "control" in arms else "none"
-    return Evaluation(arms, effects, survey, tables, cfg, fr.end, extracts.sources, extracts.warnings, kind, od, study)
-
-
-def _effects(
-    fr: Frames,
-    cfg: Config,
-    arms: dict[str, dict[str, Result]],
-    od: ObservationalDesign | None,
-    savings_effect: Result,
-) -> dict[str, Result]:
-    """Effects against the control arm, or against the matched or weighted comparison group."""
-    if od is None:
-        return {
-            **share_effects(fr, cfg, arms),
-            "school_absence_change": absence_effect(fr, cfg, arms),
-            "youth_job_rate_change": youth_effect(fr, cfg, arms),
-            "savings_per_family": savings_effect,
-        }
-    effects = observational_effects(fr, cfg, od)
-    effects["savings_per_family"] = (
-        savings_effect
-        if od.available
-        else Effect.unavailable("savings_per_family", "effect", od.reason or "", scale="DKK", design=od.kind)
+    return Evaluation(
+        arms,
+        effects,
+        survey,
+        tables,
+        cfg,
+        fr.end,
+        extracts.sources,
+        extracts.warnings,
+        design.kind,
+        od,
+        study,
+        account,
+        by_site,
     )
-    return effects
 
 
 def _choose_design(fr: Frames, cfg: Config) -> str:
@@ -246,21 +246,33 @@ def _choose_design(fr: Frames, cfg: Config) -> str:
     return cfg.design
 
 
-def _arm_measures(fr: Frames, cfg: Config, arm: str, labels: tuple[str, ...] = ()) -> dict[str, Result]:
-    out = status_shares(fr, cfg, arm)
-    out["school_absence_change"] = absence_change(fr, cfg, arm, labels)
-    out["youth_job_rate_change"] = youth_job_change(fr, cfg, arm, labels)
-    out["savings_per_family"] = Amount.unavailable("savings_per_family", arm, _SAVINGS_COMPARE)
+def _design(fr: Frames, od: ObservationalDesign | None) -> ComparisonDesign:
+    """The comparison every effect rests on: the observational group, the control arm, or none."""
+    if od is not None:
+        return od.comparison()
+    if "control" in fr.arms():
+        return randomised(fr)
+    return no_comparison()
+
+
+def _by_site(inputs: Inputs) -> dict[str, dict[str, dict[str, Result]]]:
+    """The per-site measures of each site and arm (the site's families only; savings are not split by site)."""
+    fr = inputs.frames
+    sites = sorted(fr.families["site"].dropna().astype("str").unique())
+    out: dict[str, dict[str, dict[str, Result]]] = {}
+    for site in sites:
+        sub = fr.subset(site)
+        view = Inputs(sub, inputs.config, inputs.unit_costs, inputs.design, ("site", site))
+        out[site] = {arm: {m.id: m.compute(view, arm) for m in measures() if m.per_site} for arm in sub.arms()}
     return out
 
 
-def _by_site(fr: Frames, cfg: Config) -> pd.DataFrame:
-    """Headline measures per site and arm (the site's families only; savings are not split by site)."""
-    sites = sorted(fr.families["site"].dropna().astype("str").unique())
-    rows = []
-    for site in sites:
-        sub = fr.subset(site)
-        for arm in sub.arms():
-            for result in _arm_measures(sub, cfg, arm, ("site", site)).values():
-                rows.append({"site": site, **result.summary()})
+def _by_site_frame(by_site: BySite) -> pd.DataFrame:
+    """The tidy view of the by-site results: one row per site, arm and measure."""
+    rows = [
+        {"site": site, **result.summary()}
+        for site, arms in by_site.items()
+        for per_arm in arms.values()
+        for result in per_arm.values()
+    ]
     return pd.DataFrame(rows)

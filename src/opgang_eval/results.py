@@ -1,27 +1,51 @@
 """Result objects: every number an evaluation reports, computed once.
 
 Each headline is one immutable object holding its estimate, interval,
-level, the persons behind it, the method, the parts it was computed from
-and — when it cannot be computed — a reason instead of a crash. ``summary``
-is the single view that ``__str__``, ``_repr_html_`` and ``to_frame`` share
-(as linearmodels does), so a notebook, the CLI and the report can never
-disagree about a number.
+level, the persons and families behind it, the method, the parts it was
+computed from and — when it cannot be computed — a reason instead of a
+crash. ``summary`` is the single view that ``__str__``, ``_repr_html_`` and
+``to_frame`` share (as linearmodels does), so a notebook, the CLI and the
+report can never disagree about a number.
+
+Parts are typed: one frozen dataclass per kind of result (:class:`ShareParts`,
+:class:`RateChangeParts`, :class:`EffectParts`, :class:`SavingsParts`,
+:class:`SurveyParts`), read by attribute. Presentation reads these fields, so
+a renamed part is a type error rather than a silently missing cell. For
+notebooks written against the earlier string-keyed parts, ``parts["name"]``
+still reads a field.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from types import MappingProxyType
-from typing import ClassVar, Literal
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Literal, Self
 
 import pandas as pd
 
-__all__ = ["Amount", "Effect", "RelativeChange", "Result", "Share", "SurveyChange"]
+__all__ = [
+    "Amount",
+    "Design",
+    "Effect",
+    "EffectCell",
+    "EffectParts",
+    "Parts",
+    "RateChangeParts",
+    "RelativeChange",
+    "Result",
+    "SavingsParts",
+    "Share",
+    "ShareParts",
+    "SurveyChange",
+    "SurveyParts",
+]
 
-Design = Literal["randomised", "matched", "weighted", "before_after", "none"]
+#: What a comparison rests on — the one design vocabulary of the package: a randomised control arm, a matched or
+#: weighted comparison group from a register pool (observational), or no comparison group (savings are then a
+#: before-after run rate and effects are not available).
+Design = Literal["randomised", "matched", "weighted", "before_after"]
 
 #: Columns every result contributes to a tidy frame, in order.
 RESULT_COLUMNS = (
@@ -39,6 +63,176 @@ RESULT_COLUMNS = (
     "reason",
 )
 
+_NAN = float("nan")
+
+
+# -- parts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a result was computed from; the base of every kind's parts.
+
+    Scalar fields are the parts; :meth:`to_dict` gives them flat (a result's
+    tidy row), :meth:`to_frame` as a one-row frame (kinds with cells give a
+    row per cell instead).
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scalar parts by name (cells and other nested values left out)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not isinstance(getattr(self, f.name), tuple)}
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([self.to_dict()])
+
+    def __getitem__(self, name: str) -> Any:
+        """``parts["numerator"]``: read a field by name (for code written against string-keyed parts)."""
+        if name not in self:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in {f.name for f in fields(self)}
+
+    def keys(self) -> list[str]:
+        return [f.name for f in fields(self)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+
+@dataclass(frozen=True)
+class ShareParts(Parts):
+    """``numerator`` of ``denominator`` persons (both counts of persons)."""
+
+    numerator: int = 0
+    denominator: int = 0
+
+
+@dataclass(frozen=True)
+class RateChangeParts(Parts):
+    """A rate before and after: ``post_rate / pre_rate − 1``.
+
+    Attributes
+    ----------
+    pre_rate, post_rate
+        Pooled rates (Σ numerator / Σ denominator).
+    pre_numerator, pre_denominator, post_numerator, post_denominator
+        Their sums (days absent and school days; youths with a job and youths).
+    persons_counted
+        Whether numerator and denominator count persons (youths with a job
+        of all youths): then each rate is a share of persons and the
+        disclosure rule for shares applies to it.
+    bootstrap_undefined
+        Bootstrap replicates in which the change was undefined (dropped).
+    """
+
+    pre_rate: float = _NAN
+    post_rate: float = _NAN
+    pre_numerator: float = _NAN
+    pre_denominator: float = _NAN
+    post_numerator: float = _NAN
+    post_denominator: float = _NAN
+    persons_counted: bool = False
+    bootstrap_undefined: int = 0
+
+
+@dataclass(frozen=True)
+class EffectCell:
+    """One group-period cell behind an effect: its (weighted) mean and who is in it.
+
+    ``group`` is ``intervention`` or the reference (``control``,
+    ``comparison``); ``period`` is ``post`` (the end) or ``pre`` (the
+    baseline of a difference-in-differences). ``with_outcome`` counts the
+    persons with a yes for a yes/no outcome (``None`` otherwise); with
+    ``persons`` it is what disclosure control needs for the cell.
+    """
+
+    group: str
+    period: Literal["pre", "post"]
+    mean: float
+    persons: int
+    families: int
+    with_outcome: int | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class EffectParts(Parts):
+    """The cells an effect compares and the arms' own estimates.
+
+    Attributes
+    ----------
+    cells
+        Group × period cells (see :class:`EffectCell`); a difference has the
+        ``post`` cells only.
+    intervention, reference
+        The two arms' own estimates of the measure (randomised design; NaN
+        where the reference group has no result of its own).
+    relative
+        (intervention − reference) / reference for shares.
+    difference_of_relative_changes
+        intervention − reference of the relative changes (before/after measures).
+    strata
+        Strata whose fixed effects the model holds (0: none).
+    families_intervention, families_reference
+        Families behind each side.
+    """
+
+    cells: tuple[EffectCell, ...] = ()
+    intervention: float = _NAN
+    reference: float = _NAN
+    relative: float = _NAN
+    difference_of_relative_changes: float = _NAN
+    strata: int = 0
+    families_intervention: int = 0
+    families_reference: int = 0
+
+    def cell(self, group: str, period: str) -> EffectCell | None:
+        """The cell of ``group`` in ``period`` (``None`` when the effect has no such cell)."""
+        return next((c for c in self.cells if c.group == group and c.period == period), None)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cell."""
+        return pd.DataFrame([asdict(c) for c in self.cells])
+
+
+@dataclass(frozen=True)
+class SavingsParts(Parts):
+    """The account of the savings estimate (see :mod:`opgang_eval.costs.savings`).
+
+    ``families_reference`` are the control families, the matched or weighted
+    comparison families, or 0 in the before-after design (which compares
+    each intervention family with its own run rate).
+    """
+
+    mean_cost_reference: float = _NAN
+    mean_cost_intervention: float = _NAN
+    programme_cost_per_family: float = _NAN
+    net_per_family: float = _NAN
+    net_total: float = _NAN
+    benefit_cost_ratio: float = _NAN
+    last_year_savings_per_family: float = _NAN
+    break_even_years: float = _NAN
+    mean_window_months: float = _NAN
+    price_year: int = 0
+    discount_rate: float = 0.0
+    families_intervention: int = 0
+    families_reference: int = 0
+    pre_enrolment_monthly_difference: float = _NAN
+
+
+@dataclass(frozen=True)
+class SurveyParts(Parts):
+    """Mean scores of the paired parents in each wave and the signed-rank test."""
+
+    mean_baseline: float = _NAN
+    mean_followup: float = _NAN
+    p_value: float = _NAN
+
+
+# -- results --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Result:
@@ -53,13 +247,14 @@ class Result:
     estimate, ci_low, ci_high, level
         Point estimate and its two-sided interval at ``level``.
     n
-        Persons behind the estimate (parents, children or youths).
+        Persons behind the estimate (parents, children or youths; families
+        for amounts).
     n_families
         Families behind it — the unit of clustering and resampling.
     method
         How the estimate and interval were computed, in words.
     parts
-        The pieces it was computed from (numerator, denominator, rates…).
+        The pieces it was computed from (typed per kind).
     reason
         Why the estimate is missing; ``None`` when it was computed.
     """
@@ -73,67 +268,30 @@ class Result:
     n_families: int
     method: str
     level: float = 0.95
-    parts: Mapping[str, float] = field(default_factory=dict)
+    parts: Parts = field(default_factory=Parts)
     reason: str | None = None
 
     kind: ClassVar[str] = "result"
     unit: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parts", MappingProxyType(dict(self.parts)))
         if self.reason is None and not math.isfinite(self.estimate):
             raise ValueError(f"{self.measure}: a missing estimate needs a reason")
 
     @classmethod
     def unavailable(
-        cls, measure: str, arm: str, reason: str, method: str = "", n: int = 0, n_families: int = 0, **extra: object
-    ) -> Result:
+        cls, measure: str, arm: str, reason: str, method: str = "", n: int = 0, n_families: int = 0, **extra: Any
+    ) -> Self:
         """A result that could not be computed, with the reason shown in its place."""
-        nan = float("nan")
-        return cls(measure, arm, nan, nan, nan, n, n_families, method, reason=reason, **extra)  # type: ignore[arg-type]
-
-    @classmethod
-    def from_summary(cls, row: Mapping[str, object]) -> Result:
-        """Rebuild a result from its :meth:`summary` (e.g. a row of a tidy table).
-
-        Every key outside the common columns and the kind's own fields is a
-        part; missing parts (NaN in a stacked table) are dropped.
-        """
-        kinds = {k.kind: k for k in (Share, RelativeChange, Amount, Effect, SurveyChange)}
-        kind = kinds.get(str(row["kind"]), cls)
-        own = {f.name for f in fields(kind)} - set(RESULT_COLUMNS) - {"parts"}
-        extra = {name: row[name] for name in own if name in row}
-        parts = {
-            str(k): float(v)  # type: ignore[arg-type]
-            for k, v in row.items()
-            if k not in RESULT_COLUMNS and k not in own and isinstance(v, int | float) and math.isfinite(v)
-        }
-        reason = row.get("reason")
-        return kind(
-            str(row["measure"]),
-            str(row["arm"]),
-            float(row["estimate"]),  # type: ignore[arg-type]
-            float(row["ci_low"]),  # type: ignore[arg-type]
-            float(row["ci_high"]),  # type: ignore[arg-type]
-            int(row["n"]),  # type: ignore[call-overload]
-            int(row["n_families"]),  # type: ignore[call-overload]
-            str(row["method"]),
-            float(row["level"]),  # type: ignore[arg-type]
-            parts=parts,
-            reason=reason if isinstance(reason, str) else None,
-            **extra,
-        )
+        return cls(measure, arm, _NAN, _NAN, _NAN, n, n_families, method, reason=reason, **extra)
 
     @property
     def available(self) -> bool:
         return self.reason is None
 
-    def with_parts(self, **parts: float) -> Result:
-        return replace(self, parts={**self.parts, **parts})
-
-    def summary(self) -> dict[str, object]:
-        """Every field as a flat mapping: the one view all displays use."""
-        row: dict[str, object] = {
+    def summary(self) -> dict[str, Any]:
+        """Every field as a flat mapping (scalar parts included): the one view all displays use."""
+        row: dict[str, Any] = {
             "measure": self.measure,
             "kind": self.kind,
             "arm": self.arm,
@@ -150,11 +308,11 @@ class Result:
         for f in fields(self):
             if f.name not in row and f.name != "parts":
                 row[f.name] = getattr(self, f.name)
-        row.update(self.parts)
+        row.update(self.parts.to_dict())
         return row
 
     def to_frame(self) -> pd.DataFrame:
-        """One-row tidy frame (parts as extra columns)."""
+        """One-row tidy frame (scalar parts as extra columns)."""
         return pd.DataFrame([self.summary()])
 
     def __str__(self) -> str:
@@ -192,6 +350,8 @@ def _num(value: object) -> str:
 class Share(Result):
     """A proportion of persons, e.g. parents in work or education in ``E``."""
 
+    parts: ShareParts = field(default_factory=ShareParts)
+
     kind: ClassVar[str] = "share"
     unit: ClassVar[str] = "share"
 
@@ -200,6 +360,8 @@ class Share(Result):
 class RelativeChange(Result):
     """``post / pre − 1`` of a rate, e.g. pooled school absence."""
 
+    parts: RateChangeParts = field(default_factory=RateChangeParts)
+
     kind: ClassVar[str] = "relative_change"
     unit: ClassVar[str] = "relative"
 
@@ -207,6 +369,8 @@ class RelativeChange(Result):
 @dataclass(frozen=True)
 class Amount(Result):
     """An amount in DKK, e.g. savings per family."""
+
+    parts: SavingsParts = field(default_factory=SavingsParts)
 
     kind: ClassVar[str] = "amount"
     unit: ClassVar[str] = "DKK"
@@ -221,10 +385,11 @@ class Effect(Result):
     difference-in-differences of rates, ``DKK`` for amounts.
     """
 
+    parts: EffectParts = field(default_factory=EffectParts)
     scale: str = ""
     design: Design = "randomised"
-    std_error: float = float("nan")
-    p_value: float = float("nan")
+    std_error: float = _NAN
+    p_value: float = _NAN
 
     kind: ClassVar[str] = "effect"
 
@@ -233,6 +398,7 @@ class Effect(Result):
 class SurveyChange(Result):
     """Paired change of one wellbeing item among parents answering both waves."""
 
+    parts: SurveyParts = field(default_factory=SurveyParts)
     item: str = ""
 
     kind: ClassVar[str] = "survey_change"

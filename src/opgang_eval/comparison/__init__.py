@@ -1,18 +1,19 @@
 """Comparisons of the intervention arm: with a randomised control arm, or with a matched register pool."""
 
-from .effects import SE_CONVENTION, absence_effect, regression_effect, share_effects, youth_effect
+from .design import ComparisonDesign, no_comparison, randomised
+from .effects import SE_CONVENTION, estimate_effect, regression_effect
 from .event_study import EventStudy
-from .observational import ObservationalDesign, event_study, observational_design, observational_effects
+from .observational import ObservationalDesign, event_study, observational_design
 
 __all__ = [
     "SE_CONVENTION",
+    "ComparisonDesign",
     "EventStudy",
     "ObservationalDesign",
-    "absence_effect",
+    "estimate_effect",
     "event_study",
+    "no_comparison",
     "observational_design",
-    "observational_effects",
+    "randomised",
     "regression_effect",
-    "share_effects",
-    "youth_effect",
 ]

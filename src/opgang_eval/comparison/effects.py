@@ -1,51 +1,42 @@
-"""Effects against the randomised control arm.
+"""The one effect estimator: every measure's effect, in every design.
 
-Every effect is a coefficient of a linear model with standard errors
-clustered by family (the unit of randomisation), fitted with statsmodels:
+Each measure emits its analysis rows (:class:`~opgang_eval.measures.registry.AnalysisRows`:
+unit, family, group, period, outcome, weight); the design
+(:class:`~.design.ComparisonDesign`) supplies the reference arm, the
+families' weights and the fixed effects; one linear model estimates the
+effect with standard errors clustered by family (the unit of randomisation),
+fitted with statsmodels:
 
-* shares — a linear probability model of the person's end status on the
-  arm: the coefficient is the difference in percentage points;
-* absence — weighted least squares of each child-period's absence rate on
-  arm, period and their interaction, weighted by school days, so that the
-  interaction is exactly the difference-in-differences of the pooled rates;
-* youth jobs — the same design on youth-windows (job yes/no), unweighted.
+* a ``difference`` — the outcome at the end on group: the coefficient is
+  the difference (percentage points for a yes/no outcome);
+* a ``difference_in_differences`` — the outcome on group, period and their
+  interaction: the interaction is the difference-in-differences (weighted
+  by the rows' own weights, e.g. school days, it is the DiD of pooled rates).
 
-When every family has a ``stratum``, stratum fixed effects are added: the
-design was randomised within strata, and conditioning on them removes the
-variation they explain.
+Randomised: weight 1 and stratum fixed effects (the design was randomised
+within strata). Matched or weighted: each row weighted by its family's
+matching or inverse-probability weight, no fixed effects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import numpy as np
-import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from ..config import Config
-from ..measures.frames import Frames
-from ..measures.headline import absence_periods, youth_windows
-from ..results import Effect, Result
+from ..measures.registry import AnalysisRows, Contrast, Inputs, Measure
+from ..results import Effect, EffectCell, EffectParts, Result
+from .design import ComparisonDesign
 
-__all__ = ["SE_CONVENTION", "absence_effect", "regression_effect", "share_effects", "youth_effect"]
+__all__ = ["SE_CONVENTION", "estimate_effect", "regression_effect"]
 
 SE_CONVENTION = (
     "CR1 cluster-robust standard errors by family (small-sample factor G/(G−1)·(N−1)/(N−K), as Stata's "
     "vce(cluster)); t distribution with G−1 degrees of freedom"
 )
-
-
-def _strata_dummies(strata: pd.Series) -> tuple[np.ndarray, str]:
-    """Stratum fixed effects when every row has a stratum and there are several."""
-    if strata.isna().any() or strata.nunique() < 2:
-        return np.empty((len(strata), 0)), ""
-    dummies = pd.get_dummies(strata.astype("str"), drop_first=True, dtype=float).to_numpy()
-    return dummies, f", with {strata.nunique()} stratum fixed effects"
-
-
-def _family_strata(fr: Frames, fc: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The stratum of each family code in ``fc``."""
-    return fr.codes.families["stratum"].array.take(fc)
 
 
 def regression_effect(
@@ -58,15 +49,14 @@ def regression_effect(
     n: int,
     method: str,
     scale: str,
-    parts: dict[str, float],
+    parts: EffectParts,
     level: float = 0.95,
-) -> Result:
+) -> Effect:
     """One coefficient of an OLS/WLS fit with CR1 family-clustered errors, as an :class:`Effect`.
 
-    Every effect of the package — randomised or observational — goes
-    through here, so they share one standard-error convention
-    (:data:`SE_CONVENTION`) and one way of saying that the difference cannot
-    be estimated.
+    Every regression effect of the package goes through here, so they share
+    one standard-error convention (:data:`SE_CONVENTION`) and one way of
+    saying that the difference cannot be estimated.
 
     Parameters
     ----------
@@ -81,10 +71,17 @@ def regression_effect(
     x = np.column_stack(design)
     model = sm.WLS(y, x, weights=weights) if weights is not None else sm.OLS(y, x)
     _, g = np.unique(groups, return_inverse=True)
-    n_groups = int(g.max()) + 1
+    n_groups = int(g.max()) + 1 if len(g) else 0
     if n_groups < 2 or len(y) <= x.shape[1] or np.linalg.matrix_rank(x) < x.shape[1]:
         return Effect.unavailable(
-            measure, "effect", "too few families or no variation to estimate the difference", method, n, n_groups
+            measure,
+            "effect",
+            "too few families or no variation to estimate the difference",
+            method,
+            n,
+            n_groups,
+            parts=parts,
+            scale=scale,
         )
     fit = model.fit(
         cov_type="cluster", cov_kwds={"groups": g, "use_correction": True, "df_correction": True}, use_t=True
@@ -112,160 +109,122 @@ def regression_effect(
     )
 
 
-def _no_comparison(measure: str, scale: str, arms: dict[str, dict[str, Result]]) -> Result | None:
-    """An unavailable effect when one of the two arms is missing, else ``None``."""
-    for arm in ("control", "intervention"):
-        if arm not in arms:
-            return Effect.unavailable(measure, "effect", f"there is no {arm} arm to compare with", scale=scale)
-    return None
+def unavailable_effect(measure: Measure, design: ComparisonDesign, reason: str, method: str = "") -> Effect:
+    """The effect of ``measure`` with the reason it cannot be estimated in ``design``."""
+    scale = measure.effect_scale
+    return Effect.unavailable(measure.id, "effect", reason, method, scale=scale, design=design.kind)
 
 
-def share_effects(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> dict[str, Result]:
-    """Intervention − control of each share in ``E``, in percentage points (as a fraction)."""
-    ids = ("parents_in_work_or_education", "flexjob_share_of_work_or_education", "early_retirement_share")
-    missing = {m: _no_comparison(m, "percentage_points", arms) for m in ids}
-    if any(v is not None for v in missing.values()):
-        return {m: v for m, v in missing.items() if v is not None}
-    parents = fr.parents[fr.parents["arm"].isin(["intervention", "control"])]
-    status = fr.status_at_end()[parents["pc"].to_numpy()]
-    has = status >= 0
-    work = fr.status_in(status, config.work_or_education)
-    outcomes = {
-        "parents_in_work_or_education": (work, has),
-        "flexjob_share_of_work_or_education": (fr.status_in(status, ["flexjob"]), has & work),
-        "early_retirement_share": (fr.status_in(status, ["early_retirement"]), has),
-    }
-    intervention = (parents["arm"] == "intervention").to_numpy(dtype=float)
-    families = parents["fc"].to_numpy()
-    out: dict[str, Result] = {}
-    for measure, (y, keep) in outcomes.items():
-        strata, fe = _strata_dummies(parents["stratum"][keep])
-        method = f"linear probability model of the status in {fr.end} on arm{fe}; {SE_CONVENTION}"
-        n = int(keep.sum())
-        out[measure] = regression_effect(
-            measure,
-            y[keep].astype(float),
-            [np.ones(n), intervention[keep], strata],
-            1,
-            families[keep],
-            None,
-            n,
-            method,
-            "percentage_points",
-            {**_relative(arms, measure), "strata": float(strata.shape[1] + 1 if strata.shape[1] else 0)},
-        )
-    return out
+def estimate_effect(measure: Measure, inputs: Inputs, arms: Mapping[str, Mapping[str, Result]]) -> Effect:
+    """Intervention − reference of ``measure`` in the evaluation's design (a reason when there is none).
+
+    ``arms`` holds the measures already computed per arm: their estimates
+    go into the effect's parts (both arms' values, the relative effect).
+    """
+    design = inputs.design
+    if measure.effect is not None:
+        return measure.effect(inputs)
+    if design.reason is not None or design.family is None or design.reference_arm is None:
+        return unavailable_effect(measure, design, design.reason or "there is no comparison group", design.description)
+    contrast = measure.contrast.get(design.family)
+    if contrast is None or measure.rows is None:
+        return unavailable_effect(measure, design, f"the measure has no effect in the {design.kind} design")
+    if design.family == "randomised":
+        for arm in (design.reference_arm, "intervention"):
+            if arm not in arms:
+                return unavailable_effect(measure, design, f"there is no {arm} arm to compare with")
+    rows = measure.rows(inputs, ("intervention", design.reference_arm), contrast)
+    if isinstance(rows, str):
+        return unavailable_effect(measure, design, rows)
+    family_weight = None
+    if design.weights is not None:
+        family_weight = design.weights[rows.fc]
+        rows = rows.take(family_weight > 0)
+        family_weight = family_weight[family_weight > 0]
+    if family_weight is None:
+        weights = rows.weight
+    else:
+        weights = family_weight if rows.weight is None else rows.weight * family_weight
+    return _fit(measure, rows, weights, contrast, design, arms)
 
 
-def _relative(arms: dict[str, dict[str, Result]], measure: str) -> dict[str, float]:
-    """Both arms' estimates and the relative effect (difference / control)."""
-    itv, ctl = arms["intervention"][measure], arms["control"][measure]
-    parts = {"intervention": itv.estimate, "control": ctl.estimate}
-    if ctl.available and itv.available:
-        parts["relative"] = (itv.estimate - ctl.estimate) / ctl.estimate if ctl.estimate else float("nan")
-    return parts
-
-
-def _did(
-    measure: str,
-    rows: pd.DataFrame,
-    y: np.ndarray,
+def _fit(
+    measure: Measure,
+    rows: AnalysisRows,
     weights: np.ndarray | None,
-    n: int,
-    method: str,
-    arms: dict[str, dict[str, Result]],
-) -> Result:
-    treat = (rows["arm"] == "intervention").to_numpy(dtype=float)
-    post = (rows["period"] == "post").to_numpy(dtype=float)
-    strata, fe = _strata_dummies(rows["stratum"])
-    parts = _relative(arms, measure)
-    parts["strata"] = float(strata.shape[1] + 1 if strata.shape[1] else 0)
-    itv, ctl = arms["intervention"][measure], arms["control"][measure]
-    if itv.available and ctl.available:
-        parts.pop("relative", None)
-        parts["difference_of_relative_changes"] = itv.estimate - ctl.estimate
-    return regression_effect(
-        measure,
-        y,
-        [np.ones(len(rows)), treat, post, treat * post, strata],
-        3,
-        rows["fc"].to_numpy(),
-        weights,
-        n,
-        method + fe + f"; {SE_CONVENTION}",
-        "rate_difference",
-        parts,
-    )
+    contrast: Contrast,
+    design: ComparisonDesign,
+    arms: Mapping[str, Mapping[str, Result]],
+) -> Effect:
+    did = contrast == "difference_in_differences"
+    treat = rows.treated.astype(float)
+    fixed, strata = design.fixed_effects(rows.fc)
+    fe = f", with {strata} stratum fixed effects" if strata else ""
+    observational = design.family == "observational"
+    method = rows.method + fe + (f"; {design.description}" if observational else "") + f"; {SE_CONVENTION}"
+    parts = _parts(measure.id, rows, weights, did, design, arms, strata)
+    if parts.families_intervention == 0 or parts.families_reference == 0:
+        return unavailable_effect(measure, design, "no family of one of the groups has the data this measure needs")
+    ones = np.ones(len(rows))
+    if did:
+        post = rows.post.astype(float)
+        columns, term = [ones, treat, post, treat * post, fixed], 3
+    else:
+        columns, term = [ones, treat, fixed], 1
+    n = int(np.unique(rows.pc).size)
+    y = rows.y.astype(float)
+    effect = regression_effect(measure.id, y, columns, term, rows.fc, weights, n, method, measure.effect_scale, parts)
+    return replace(effect, design=design.kind)
 
 
-def absence_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> Result:
-    """Difference-in-differences of the pooled absence rates (intervention − control)."""
-    measure = "school_absence_change"
-    missing = _no_comparison(measure, "rate_difference", arms)
-    if missing is not None:
-        return missing
-    frames = []
-    for arm in ("intervention", "control"):
-        periods = absence_periods(fr, arm)
-        if periods is None:
-            return Effect.unavailable(
-                measure, "effect", "the school_absence table was not given", scale="rate_difference"
-            )
-        if periods.empty:
-            return Effect.unavailable(
-                measure,
-                "effect",
-                f"no child of the {arm} arm has absence rows in both periods",
-                scale="rate_difference",
-            )
-        for period in ("pre", "post"):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "fc": periods["fc"].to_numpy(),
-                        "arm": arm,
-                        "period": period,
-                        "days": periods[f"days_absent_{period}"].to_numpy(),
-                        "school_days": periods[f"school_days_{period}"].to_numpy(),
-                    }
+def _parts(
+    measure: str,
+    rows: AnalysisRows,
+    weights: np.ndarray | None,
+    did: bool,
+    design: ComparisonDesign,
+    arms: Mapping[str, Mapping[str, Result]],
+    strata: int,
+) -> EffectParts:
+    """The group-period cells (weighted means, persons, yes counts), both arms' own estimates, the relative effect."""
+    reference = design.reference_arm or "reference"
+    y = rows.y.astype(float)
+    w = np.ones(len(rows)) if weights is None else weights
+    binary = bool(np.isin(y, (0.0, 1.0)).all())
+    cells = []
+    for treated, group in ((True, "intervention"), (False, reference)):
+        for period in ("pre", "post") if did else ("post",):
+            mine = (rows.treated == treated) & (rows.post == (period == "post"))
+            weight = float(w[mine].sum())
+            cells.append(
+                EffectCell(
+                    group,
+                    "post" if period == "post" else "pre",
+                    float(w[mine] @ y[mine] / weight) if weight > 0 else float("nan"),
+                    int(np.unique(rows.pc[mine]).size),
+                    int(np.unique(rows.fc[mine]).size),
+                    int(np.count_nonzero(y[mine])) if binary else None,
+                    weight,
                 )
             )
-    rows = pd.concat(frames, ignore_index=True)
-    rows["stratum"] = _family_strata(fr, rows["fc"].to_numpy())
-    method = (
-        "difference-in-differences of pooled absence rates: weighted least squares of each child's rate on arm, "
-        "period and arm × period, weighted by school days"
+    nan = float("nan")
+    own = {arm: arms.get(arm, {}).get(measure) for arm in ("intervention", reference)}
+    itv, ref = own["intervention"], own[reference]
+    both = itv is not None and ref is not None and itv.available and ref.available
+    values = {"intervention": itv.estimate if itv is not None else nan, "reference": ref.estimate if ref else nan}
+    relative = diff = nan
+    if both and itv is not None and ref is not None:
+        if did:
+            diff = itv.estimate - ref.estimate
+        else:
+            relative = (itv.estimate - ref.estimate) / ref.estimate if ref.estimate else nan
+    return EffectParts(
+        tuple(cells),
+        values["intervention"],
+        values["reference"],
+        relative,
+        diff,
+        strata,
+        int(np.unique(rows.fc[rows.treated]).size),
+        int(np.unique(rows.fc[~rows.treated]).size),
     )
-    n = len(rows) // 2
-    return _did(
-        measure,
-        rows,
-        (rows["days"] / rows["school_days"]).to_numpy(),
-        rows["school_days"].to_numpy(dtype=float),
-        n,
-        method,
-        arms,
-    )
-
-
-def youth_effect(fr: Frames, config: Config, arms: dict[str, dict[str, Result]]) -> Result:
-    """Difference-in-differences of the youth job rates (intervention − control)."""
-    measure = "youth_job_rate_change"
-    missing = _no_comparison(measure, "rate_difference", arms)
-    if missing is not None:
-        return missing
-    frames = []
-    for arm in ("intervention", "control"):
-        win = youth_windows(fr, config, arm)
-        if win is None:
-            return Effect.unavailable(measure, "effect", "the youth_jobs table was not given", scale="rate_difference")
-        if win.empty:
-            return Effect.unavailable(measure, "effect", f"the {arm} arm has no youths", scale="rate_difference")
-        frames.append(win.assign(arm=arm))
-    rows = pd.concat(frames, ignore_index=True)
-    rows["stratum"] = _family_strata(fr, rows["fc"].to_numpy())
-    method = (
-        "difference-in-differences of youth job rates: linear probability model of job (yes/no) per youth and "
-        "window on arm, period and arm × period"
-    )
-    return _did(measure, rows, rows["job"].to_numpy(dtype=float), None, int(rows["pc"].nunique()), method, arms)

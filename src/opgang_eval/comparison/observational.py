@@ -28,18 +28,16 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from ..config import Config
 from ..measures.frames import Frames
-from ..measures.headline import absence_periods, youth_windows
-from ..results import Effect, Result
+from ..results import Design
 from .balance import balance_table
 from .covariates import family_covariates
-from .effects import SE_CONVENTION, regression_effect
+from .design import ComparisonDesign
 from .event_study import EventStudy, event_study_from_rows
 from .matching import (
     Matching,
@@ -51,9 +49,12 @@ from .matching import (
     propensity_model,
 )
 
-__all__ = ["ObservationalDesign", "event_study", "observational_design", "observational_effects"]
+__all__ = ["ObservationalDesign", "event_study", "observational_design"]
 
-Kind = Literal["matched", "weighted"]
+_KIND_WORDS: dict[Design, str] = {
+    "matched": "matched comparison group (observational, weaker than randomisation)",
+    "weighted": "weighted comparison group (observational, weaker than randomisation)",
+}
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class ObservationalDesign:
         Why the design could not be built (``None`` when it was).
     """
 
-    kind: Kind
+    kind: Design
     weights: np.ndarray
     covariates: pd.DataFrame = field(repr=False)
     model: PropensityModel | None = field(repr=False)
@@ -96,6 +97,16 @@ class ObservationalDesign:
     @property
     def available(self) -> bool:
         return self.reason is None
+
+    def comparison(self) -> ComparisonDesign:
+        """The design the effects rest on: the comparison families, weighted by their matching or IPW weights."""
+        return ComparisonDesign(
+            self.kind,
+            "comparison",
+            self.description or _KIND_WORDS[self.kind],
+            weights=self.weights,
+            reason=self.reason,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The balance table (the tidy view of how well the comparison group resembles the intervention)."""
@@ -128,7 +139,7 @@ class ObservationalDesign:
 def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
     """Build the comparison group from the ``comparison`` families for the intervention families."""
     s = config.comparison
-    kind: Kind = "matched" if s.method == "nearest" else "weighted"
+    kind: Design = "matched" if s.method == "nearest" else "weighted"
     cov = family_covariates(fr, config, ("intervention", "comparison"))
     treated_all = cov["treated"].to_numpy()
     counts = {"treated": int(treated_all.sum()), "comparison": int((~treated_all).sum())}
@@ -209,167 +220,6 @@ def _describe(config: Config, matching: Matching) -> str:
         how = "inverse-probability weights for the effect on the treated (p/(1−p)) from a logistic propensity score"
     support = "; common support by the min–max rule" if s.common_support else ""
     return f"observational design (weaker than randomisation): {how}{support}"
-
-
-# -- effects ----------------------------------------------------------------------------
-
-
-def observational_effects(fr: Frames, config: Config, od: ObservationalDesign) -> dict[str, Result]:
-    """Difference-in-differences of each headline on the matched or weighted sample."""
-    ids = (
-        "parents_in_work_or_education",
-        "flexjob_share_of_work_or_education",
-        "early_retirement_share",
-        "school_absence_change",
-        "youth_job_rate_change",
-    )
-    if not od.available:
-        return {m: _unavailable(m, od, od.reason or "") for m in ids}
-    out = _share_effects(fr, config, od)
-    out["school_absence_change"] = _absence_effect(fr, od)
-    out["youth_job_rate_change"] = _youth_effect(fr, config, od)
-    return out
-
-
-def _unavailable(measure: str, od: ObservationalDesign, reason: str, method: str = "") -> Result:
-    scale = "percentage_points" if "share" in measure or "parents" in measure else "rate_difference"
-    return Effect.unavailable(measure, "effect", reason, method or od.description, scale=scale, design=od.kind)
-
-
-def _weighted_did(
-    measure: str, od: ObservationalDesign, rows: pd.DataFrame, weights: np.ndarray, method: str, did: bool = True
-) -> Result:
-    """WLS of ``y`` on group (× period when ``did``), clustered by family; parts are the weighted cell means."""
-    treat = rows["treated"].to_numpy(dtype=float)
-    y = rows["y"].to_numpy(dtype=float)
-    fc = rows["fc"].to_numpy()
-    binary = bool(np.isin(y, (0.0, 1.0)).all())
-    parts: dict[str, float] = {}
-    for g, name in ((1.0, "intervention"), (0.0, "comparison")):
-        for p in (0.0, 1.0) if did else (1.0,):
-            mine = (treat == g) & ((rows["post"].to_numpy() == p) if did else True)
-            w = weights[mine]
-            cell = f"{name}_{'post' if p else 'pre'}"
-            parts[cell] = float(w @ y[mine] / w.sum()) if w.sum() > 0 else float("nan")
-            # The persons behind each cell, and for a yes/no outcome those with yes: what disclosure control needs.
-            parts[f"persons_{cell}"] = float(np.unique(rows["pc"].to_numpy()[mine]).size)
-            if binary:
-                parts[f"with_{cell}"] = float(np.count_nonzero(y[mine]))
-    parts["families_intervention"] = float(np.unique(fc[treat == 1]).size)
-    parts["families_comparison"] = float(np.unique(fc[treat == 0]).size)
-    n = int(rows["pc"].nunique())
-    full = f"{method}; {od.description}; {SE_CONVENTION}"
-    scale = "rate_difference" if did and "share" not in measure and "parents" not in measure else "percentage_points"
-    if parts["families_intervention"] == 0 or parts["families_comparison"] == 0:
-        return _unavailable(measure, od, "no family of one of the groups has the data this measure needs", full)
-    if did:
-        post = rows["post"].to_numpy(dtype=float)
-        design, term = [np.ones(len(rows)), treat, post, treat * post], 3
-    else:
-        design, term = [np.ones(len(rows)), treat], 1
-    result = regression_effect(measure, y, design, term, fc, weights, n, full, scale, parts)
-    return result if not isinstance(result, Effect) else _with_design(result, od.kind)
-
-
-def _with_design(result: Effect, kind: Kind) -> Effect:
-    return replace(result, design=kind)
-
-
-def _share_effects(fr: Frames, config: Config, od: ObservationalDesign) -> dict[str, Result]:
-    """Shares in ``E`` against the month before enrolment (difference-in-differences), flexjob share at ``E``."""
-    w_f = od.weights
-    par = fr.parents[w_f[fr.parents["fc"].to_numpy()] > 0]
-    pc, fc = par["pc"].to_numpy(), par["fc"].to_numpy()
-    treated = (par["arm"] == "intervention").to_numpy()
-    m_f = np.zeros(fr.codes.n_persons, dtype=np.int64)
-    m_f[pc] = par["m_f"].to_numpy()
-    pre = fr.status_at(m_f - 1)[pc]
-    post = fr.status_at_end()[pc]
-    out: dict[str, Result] = {}
-    base = {
-        "pc": np.concatenate([pc, pc]),
-        "fc": np.concatenate([fc, fc]),
-        "treated": np.concatenate([treated, treated]),
-    }
-    period = np.repeat([0, 1], len(pc))
-    status = np.concatenate([pre, post])
-    has = status >= 0
-    for measure, statuses in (
-        ("parents_in_work_or_education", config.work_or_education),
-        ("early_retirement_share", ("early_retirement",)),
-    ):
-        rows = pd.DataFrame({**base, "post": period, "y": fr.status_in(status, statuses)})[has]
-        method = (
-            f"difference-in-differences of the share in the month before enrolment and in {fr.end}: "
-            "weighted least squares"
-        )
-        out[measure] = _weighted_did(measure, od, rows, w_f[rows["fc"].to_numpy()], method)
-    work = fr.status_in(post, config.work_or_education)
-    rows = pd.DataFrame({"pc": pc, "fc": fc, "treated": treated, "y": fr.status_in(post, ["flexjob"])})[work]
-    method = (
-        f"difference of the flexjob share among parents in work or education in {fr.end} (descriptive: it "
-        "conditions on an outcome); weighted least squares"
-    )
-    measure = "flexjob_share_of_work_or_education"
-    out[measure] = _weighted_did(measure, od, rows, w_f[rows["fc"].to_numpy()], method, did=False)
-    return out
-
-
-def _absence_effect(fr: Frames, od: ObservationalDesign) -> Result:
-    measure = "school_absence_change"
-    frames = []
-    for arm, treated in (("intervention", True), ("comparison", False)):
-        periods = absence_periods(fr, arm)
-        if periods is None:
-            return _unavailable(measure, od, "the school_absence table was not given")
-        periods = periods[od.weights[periods["fc"].to_numpy()] > 0]
-        for post, suffix in ((0, "pre"), (1, "post")):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "pc": periods["pc"].to_numpy(),
-                        "fc": periods["fc"].to_numpy(),
-                        "treated": treated,
-                        "post": post,
-                        "y": periods[f"days_absent_{suffix}"].to_numpy() / periods[f"school_days_{suffix}"].to_numpy(),
-                        "days": periods[f"school_days_{suffix}"].to_numpy(dtype=float),
-                    }
-                )
-            )
-    rows = pd.concat(frames, ignore_index=True)
-    method = (
-        "difference-in-differences of pooled absence rates: weighted least squares of each child's rate on group, "
-        "period and group × period, weighted by school days × the family's weight"
-    )
-    weights = rows["days"].to_numpy() * od.weights[rows["fc"].to_numpy()]
-    return _weighted_did(measure, od, rows, weights, method)
-
-
-def _youth_effect(fr: Frames, config: Config, od: ObservationalDesign) -> Result:
-    measure = "youth_job_rate_change"
-    frames = []
-    for arm, treated in (("intervention", True), ("comparison", False)):
-        win = youth_windows(fr, config, arm)
-        if win is None:
-            return _unavailable(measure, od, "the youth_jobs table was not given")
-        win = win[od.weights[win["fc"].to_numpy()] > 0]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "pc": win["pc"].to_numpy(),
-                    "fc": win["fc"].to_numpy(),
-                    "treated": treated,
-                    "post": (win["period"] == "post").to_numpy(dtype=int),
-                    "y": win["job"].to_numpy(dtype=float),
-                }
-            )
-        )
-    rows = pd.concat(frames, ignore_index=True)
-    method = (
-        "difference-in-differences of youth job rates: weighted linear probability model of job (yes/no) per "
-        "youth and window on group, period and group × period"
-    )
-    return _weighted_did(measure, od, rows, od.weights[rows["fc"].to_numpy()], method)
 
 
 # -- event study ------------------------------------------------------------------------

@@ -22,8 +22,8 @@ separately (stratified by arm).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,10 +31,23 @@ import pandas as pd
 from ..config import Config
 from ..measures.frames import Frames
 from ..measures.intervals import bootstrap_means, percentile_interval, rng_for
-from ..results import Amount, Effect, Result
+from ..results import Amount, Design, Effect, EffectCell, EffectParts, SavingsParts
 from .prices import price_factors, resolve_unit_costs
 
-__all__ = ["CostData", "Reference", "SavingsAccount", "monthly_costs", "savings"]
+if TYPE_CHECKING:  # pragma: no cover - the registry imports this module's hooks
+    from ..measures.registry import Inputs
+
+__all__ = [
+    "CostAccount",
+    "CostData",
+    "Reference",
+    "SavingsAccount",
+    "monthly_costs",
+    "savings",
+    "savings_account",
+    "savings_effect",
+    "savings_measure",
+]
 
 MEASURE = "savings_per_family"
 
@@ -97,21 +110,126 @@ class Reference:
     """A weighted comparison group as the savings reference (the observational design)."""
 
     weights: np.ndarray
-    kind: str
+    kind: Design
     description: str
+
+
+#: Unit of each numeric item of the cost account (its tidy frame's ``unit`` column).
+_ACCOUNT_UNITS = {
+    "price_year": "year",
+    "discount_rate": "per year",
+    "intervention_families": "families",
+    "reference_families": "families",
+    "mean_window_months": "months",
+    "mean_cost_reference": "DKK per family",
+    "mean_cost_intervention": "DKK per family",
+    "gross_savings_per_family": "DKK per family",
+    "programme_cost_total": "DKK",
+    "programme_cost_per_family": "DKK per family",
+    "net_per_family": "DKK per family",
+    "net_total": "DKK",
+    "benefit_cost_ratio": "ratio",
+    "last_year_savings_per_family": "DKK per family and year",
+    "break_even_years": "years after enrolment",
+}
+
+
+@dataclass(frozen=True)
+class CostAccount:
+    """The cost-benefit account of the savings estimate.
+
+    ``design``, ``cost_basis`` (``expenditure`` or ``unit_costs``) and
+    ``cost_source`` say what it rests on; every other field is a number
+    (see :data:`_ACCOUNT_UNITS` for its unit). ``reference_families`` are the
+    control (or matched comparison) families; in the before-after design the
+    intervention families are their own reference, and it is 0.
+    """
+
+    design: Design
+    cost_basis: str
+    cost_source: str
+    price_year: int
+    discount_rate: float
+    intervention_families: int
+    reference_families: int
+    mean_window_months: float
+    mean_cost_reference: float
+    mean_cost_intervention: float
+    gross_savings_per_family: float
+    programme_cost_total: float
+    programme_cost_per_family: float
+    net_per_family: float
+    net_total: float
+    benefit_cost_ratio: float
+    last_year_savings_per_family: float
+    break_even_years: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The numeric items as a tidy table: item, value (a number), unit."""
+        rows = [
+            (f.name, float(getattr(self, f.name)), _ACCOUNT_UNITS[f.name])
+            for f in fields(self)
+            if f.name in _ACCOUNT_UNITS
+        ]
+        return pd.DataFrame(rows, columns=["item", "value", "unit"])
 
 
 @dataclass(frozen=True)
 class SavingsAccount:
-    """The savings estimate with its account, breakdowns and sensitivity."""
+    """The savings estimate with its account, breakdowns and sensitivity.
 
-    measure: Result
-    effect: Result
-    account: pd.DataFrame
+    Every breakdown row carries the families behind each side
+    (``families_reference``, ``families_intervention``: the denominators)
+    and those with a cost in it (``contributors_reference``,
+    ``contributors_intervention``); every sensitivity row the families its
+    estimate rests on — what disclosure control needs for an amount.
+    """
+
+    measure: Amount
+    effect: Effect
+    account: CostAccount | None
     by_domain: pd.DataFrame
     by_year: pd.DataFrame
     by_month: pd.DataFrame
     sensitivity: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The account and its breakdowns as the evaluation's tidy tables."""
+        return {
+            "cost_account": self.account.to_frame() if self.account is not None else pd.DataFrame(),
+            "savings_by_domain": self.by_domain,
+            "savings_by_year": self.by_year,
+            "savings_by_month": self.by_month,
+            "savings_sensitivity": self.sensitivity,
+        }
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    """One estimate of the savings and the family-month rows and per-family totals it rests on.
+
+    ``actual_rows`` are the intervention families' cost rows (with ``value``
+    discounted), ``reference_rows`` the reference's (control or comparison
+    families, or the intervention families' own run rate continued);
+    ``actual`` and ``reference`` the per-family totals in family-code order.
+    """
+
+    design: Design
+    actual_rows: pd.DataFrame
+    reference_rows: pd.DataFrame
+    actual: np.ndarray
+    reference: np.ndarray
+    estimate: float
+    n_intervention: int
+    n_control: int
+    intervention_families: np.ndarray
+    reference_families: np.ndarray
+    months: float
+
+    @property
+    def n_reference(self) -> int:
+        """The families the reference side's means divide by (the intervention's own in the before-after design)."""
+        return self.n_control if self.design != "before_after" else self.n_intervention
 
 
 def monthly_costs(fr: Frames, unit_costs: pd.DataFrame | None, config: Config) -> CostData:
@@ -237,7 +355,7 @@ def _estimate(
     rate: float,
     scale: float = 1.0,
     reference: Reference | None = None,
-) -> dict[str, object]:
+) -> _Estimate:
     """Point estimate and the per-family totals it rests on, for one set of inputs.
 
     The reference group is the control arm, or, when ``reference`` is given,
@@ -261,36 +379,30 @@ def _estimate(
     itv_rows, other_rows = cd.window(end)
     if reference is not None:  # the matched intervention families only
         itv_rows = _rows(itv_rows, np.isin(itv_rows["fc"].to_numpy(), itv))
-    out: dict[str, object] = {"actual_rows": _discounted(itv_rows, rate, scale)}
-    if len(ref):
-        out["design"] = "randomised" if reference is None else reference.kind
-        ref_rows = _rows(other_rows, np.isin(other_rows["fc"].to_numpy(), ref))
-        ref_rows = _discounted(ref_rows, rate, scale)
-        if reference is not None:
-            # Difference-in-differences: in both groups each family's costs minus its pre-enrolment run rate
-            # continued over the same months (the before-after counterfactual). The run rate enters as negative
-            # rows, so the estimate, the bootstrap and every breakdown split the difference-in-differences.
-            out["actual_rows"] = _less_baseline(out["actual_rows"], cd, fr, itv, end, rate, scale)
-            ref_rows = _less_baseline(ref_rows, cd, fr, ref, end, rate, scale)
-        if factor is not None:
-            f = factor[ref_rows["fc"].to_numpy()]
-            ref_rows["cost"] = ref_rows["cost"].to_numpy() * f
-            ref_rows["value"] = ref_rows["value"].to_numpy() * f
-        out["reference_rows"] = ref_rows
-        out["reference"] = _totals(out["reference_rows"], ref)
-        out["actual"] = _totals(out["actual_rows"], itv)
-        out["estimate"] = float(np.mean(out["reference"]) - np.mean(out["actual"])) if len(itv) else np.nan
-    else:
-        out["design"] = "before_after"
-        out["actual"] = _totals(out["actual_rows"], itv)
-        out["reference_rows"] = _discounted(_counterfactual_rows(cd, fr, itv, end), rate, scale)
-        out["reference"] = _totals(out["reference_rows"], itv)
-        out["estimate"] = float(np.mean(out["reference"] - out["actual"])) if len(itv) else np.nan
-    out["n_intervention"] = len(itv)
-    out["n_control"] = len(ref)
-    out["intervention_families"], out["reference_families"] = itv, ref
-    out["months"] = float((end - fr.codes.families["m_f"].to_numpy()[itv] + 1).mean()) if len(itv) else np.nan
-    return out
+    actual_rows = _discounted(itv_rows, rate, scale)
+    months = float((end - fr.codes.families["m_f"].to_numpy()[itv] + 1).mean()) if len(itv) else np.nan
+    if not len(ref):
+        reference_rows = _discounted(_counterfactual_rows(cd, fr, itv, end), rate, scale)
+        actual, counterfactual = _totals(actual_rows, itv), _totals(reference_rows, itv)
+        estimate = float(np.mean(counterfactual - actual)) if len(itv) else np.nan
+        return _Estimate(
+            "before_after", actual_rows, reference_rows, actual, counterfactual, estimate, len(itv), 0, itv, ref, months
+        )
+    ref_rows = _discounted(_rows(other_rows, np.isin(other_rows["fc"].to_numpy(), ref)), rate, scale)
+    if reference is not None:
+        # Difference-in-differences: in both groups each family's costs minus its pre-enrolment run rate
+        # continued over the same months (the before-after counterfactual). The run rate enters as negative
+        # rows, so the estimate, the bootstrap and every breakdown split the difference-in-differences.
+        actual_rows = _less_baseline(actual_rows, cd, fr, itv, end, rate, scale)
+        ref_rows = _less_baseline(ref_rows, cd, fr, ref, end, rate, scale)
+    if factor is not None:
+        f = factor[ref_rows["fc"].to_numpy()]
+        ref_rows["cost"] = ref_rows["cost"].to_numpy() * f
+        ref_rows["value"] = ref_rows["value"].to_numpy() * f
+    ref_totals, actual = _totals(ref_rows, ref), _totals(actual_rows, itv)
+    estimate = float(np.mean(ref_totals) - np.mean(actual)) if len(itv) else np.nan
+    design: Design = "randomised" if reference is None else reference.kind
+    return _Estimate(design, actual_rows, ref_rows, actual, ref_totals, estimate, len(itv), len(ref), itv, ref, months)
 
 
 def _less_baseline(
@@ -303,12 +415,12 @@ def _less_baseline(
     return pd.concat([rows, baseline[list(rows.columns)]], ignore_index=True)
 
 
-def _last_year_savings(est: dict[str, object], end: int) -> float:
+def _last_year_savings(est: _Estimate, end: int) -> float:
     """Savings per family over the calendar months ``E−11 … E`` (undiscounted basis of extrapolation)."""
-    actual = est["actual_rows"]
-    reference = est["reference_rows"]
-    n_itv = est["n_intervention"]
-    n_ref = est["n_control"] if est["design"] != "before_after" else n_itv
+    actual = est.actual_rows
+    reference = est.reference_rows
+    n_itv = est.n_intervention
+    n_ref = est.n_reference
     if not n_itv or not n_ref:
         return float("nan")
     last_actual = actual.loc[actual["t"] > end - 12, "cost"].sum() / n_itv
@@ -316,17 +428,17 @@ def _last_year_savings(est: dict[str, object], end: int) -> float:
     return float(last_ref - last_actual)
 
 
-def _by_month(est: dict[str, object]) -> pd.DataFrame:
+def _by_month(est: _Estimate) -> pd.DataFrame:
     """Mean discounted cost per family by months since enrolment, each arm; cumulative savings.
 
     Every family of the arm is in the denominator of every month: a month
     without rows costs nothing. The cumulative savings therefore end at the
     estimate.
     """
-    itv = est["actual_rows"]
-    ref = est["reference_rows"]
-    n_itv = max(int(est["n_intervention"]), 1)
-    n_ref = max(int(est["n_control"] if est["design"] != "before_after" else est["n_intervention"]), 1)
+    itv = est.actual_rows
+    ref = est.reference_rows
+    n_itv = max(est.n_intervention, 1)
+    n_ref = max(est.n_reference, 1)
     per_k = pd.DataFrame(
         {
             "intervention": itv.groupby("k")["value"].sum() / n_itv,
@@ -336,7 +448,33 @@ def _by_month(est: dict[str, object]) -> pd.DataFrame:
     per_k["savings"] = per_k["reference"] - per_k["intervention"]
     per_k["cumulative_savings"] = per_k["savings"].cumsum()
     per_k.index.name = "k"
-    return per_k.reset_index()
+    return _with_families(per_k.reset_index(), est, ref, itv, "k", ref["k"].to_numpy(), itv["k"].to_numpy())
+
+
+def _with_families(
+    table: pd.DataFrame,
+    est: _Estimate,
+    reference: pd.DataFrame,
+    actual: pd.DataFrame,
+    key: str,
+    reference_keys: np.ndarray,
+    actual_keys: np.ndarray,
+) -> pd.DataFrame:
+    """A breakdown with the families behind each row: denominators and families with a cost in the row.
+
+    A family contributes to a row when its rows in it sum to a non-zero
+    amount; these are the contributions a disclosure rule for amounts
+    (a minimum number of families, dominance) needs.
+    """
+    out = table.copy()
+    out["families_reference"] = est.n_reference
+    out["families_intervention"] = est.n_intervention
+    for side, rows, keys in (("reference", reference, reference_keys), ("intervention", actual, actual_keys)):
+        sums = pd.DataFrame({"key": keys, "fc": rows["fc"].to_numpy(), "value": rows["value"].to_numpy()})
+        per_family = sums.groupby(["key", "fc"])["value"].sum()
+        counted = (per_family != 0).groupby(level="key").sum()
+        out[f"contributors_{side}"] = counted.reindex(out[key].to_numpy(), fill_value=0).to_numpy().astype(int)
+    return out
 
 
 def _break_even_years(
@@ -370,8 +508,8 @@ def savings(
     cd = monthly_costs(fr, unit_costs, config)
     rate = config.discount_rate
     est = _estimate(cd, fr, config, fr.e, rate, reference=reference)
-    design = est["design"]
-    n_itv, n_ctl = est["n_intervention"], est["n_control"]
+    design = est.design
+    n_itv, n_ctl = est.n_intervention, est.n_control
     what = "the expenditure table" if cd.source == "expenditure" else "parents' statuses × unit costs"
     if design == "randomised":
         method = (
@@ -379,8 +517,7 @@ def savings(
             f"costs from {what} in {cd.price_year} prices, discounted at {rate:.1%} a year from enrolment; "
             f"percentile bootstrap over families, stratified by arm ({config.bootstrap_replicates:,} replicates)"
         )
-    elif design != "before_after":
-        assert reference is not None
+    elif design != "before_after" and reference is not None:
         method = (
             f"difference-in-differences of costs: each family's costs from its (pseudo-)enrolment month to "
             f"{fr.end} minus its mean monthly cost in the 12 months before continued over the same months; the "
@@ -398,50 +535,61 @@ def savings(
         )
     if n_itv == 0:
         why = f"no intervention family enrolled by {fr.end}"
-        measure = Amount.unavailable(MEASURE, "intervention", why, method)
-        effect = Effect.unavailable(MEASURE, "effect", why, method, scale="DKK")
         empty = pd.DataFrame()
-        return SavingsAccount(measure, effect, empty, empty, empty, empty, empty)
+        return SavingsAccount(
+            Amount.unavailable(MEASURE, "intervention", why, method),
+            Effect.unavailable(MEASURE, "effect", why, method, scale="DKK", design=design),
+            None,
+            empty,
+            empty,
+            empty,
+            empty,
+        )
     replicates = config.bootstrap_replicates
     rng = rng_for(config.seed, "savings")
     if design != "before_after":
-        boot = bootstrap_means(est["reference"], replicates, rng) - bootstrap_means(est["actual"], replicates, rng)
+        boot = bootstrap_means(est.reference, replicates, rng) - bootstrap_means(est.actual, replicates, rng)
     else:
-        boot = bootstrap_means(est["reference"] - est["actual"], replicates, rng)
+        boot = bootstrap_means(est.reference - est.actual, replicates, rng)
     low, high = percentile_interval(boot)
-    gross = est["estimate"]
+    gross = est.estimate
     programme_total = float(config.programme_cost_dkk) if config.programme_cost_dkk is not None else float("nan")
     # The grant paid for every intervention family, also those enrolled after E.
     programme = programme_total / int((fr.families["arm"] == "intervention").sum())
     annual = _last_year_savings(est, fr.e)
     by_month = _by_month(est)
-    break_even = _break_even_years(by_month, programme, est["months"] / 12, gross, annual)
-    parts = {
-        "mean_cost_reference": float(np.mean(est["reference"])),
-        "mean_cost_intervention": float(np.mean(est["actual"])),
-        "programme_cost_per_family": programme,
-        "net_per_family": gross - programme,
-        "net_total": (gross - programme) * n_itv,
-        "benefit_cost_ratio": gross / programme if programme > 0 else float("nan"),
-        "last_year_savings_per_family": annual,
-        "break_even_years": break_even,
-        "mean_window_months": est["months"],
-        "price_year": float(cd.price_year),
-        "discount_rate": rate,
-        "families_intervention": float(n_itv),
+    break_even = _break_even_years(by_month, programme, est.months / 12, gross, annual)
+    observational = reference is not None and design != "before_after"
+    parts = SavingsParts(
+        mean_cost_reference=float(np.mean(est.reference)),
+        mean_cost_intervention=float(np.mean(est.actual)),
+        programme_cost_per_family=programme,
+        net_per_family=gross - programme,
+        net_total=(gross - programme) * n_itv,
+        benefit_cost_ratio=gross / programme if programme > 0 else float("nan"),
+        last_year_savings_per_family=annual,
+        break_even_years=break_even,
+        mean_window_months=est.months,
+        price_year=cd.price_year,
+        discount_rate=rate,
+        families_intervention=n_itv,
         # The reference group: the control arm, or the matched/weighted comparison families.
-        ("families_control" if design in ("randomised", "before_after") else "families_comparison"): float(n_ctl),
-    }
-    if reference is not None and design != "before_after":
-        parts["pre_enrolment_monthly_difference"] = _pre_difference(cd, est, reference)
+        families_reference=n_ctl,
+        pre_enrolment_monthly_difference=_pre_difference(cd, est, reference)
+        if observational and reference
+        else float("nan"),
+    )
     n = n_itv + (n_ctl if design != "before_after" else 0)
     measure = Amount(MEASURE, "intervention", gross, low, high, n, n, method, parts=parts)
     if design != "before_after":
-        effect = Effect(MEASURE, "effect", gross, low, high, n, n, method, parts=parts, scale="DKK", design=design)
+        cells = _savings_cells(est, parts, "control" if reference is None else "comparison")
+        effect = Effect(MEASURE, "effect", gross, low, high, n, n, method, parts=cells, scale="DKK", design=design)
     else:
-        effect = Effect.unavailable(MEASURE, "effect", "there is no control arm to compare with", method, scale="DKK")
-    account = _account(cd, est, parts, gross, programme_total, design)
-    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual, est["months"] / 12, reference)
+        effect = Effect.unavailable(
+            MEASURE, "effect", "there is no control arm to compare with", method, scale="DKK", design=design
+        )
+    account = _account(cd, est, parts, gross, programme_total)
+    sensitivity = _sensitivity(cd, fr, config, gross, programme, annual, est.months / 12, reference, est)
     return SavingsAccount(
         measure,
         effect,
@@ -453,7 +601,18 @@ def savings(
     )
 
 
-def _pre_difference(cd: CostData, est: dict[str, object], reference: Reference) -> float:
+def _savings_cells(est: _Estimate, parts: SavingsParts, reference: str) -> EffectParts:
+    """The savings effect's two sides: mean cost per family in the window and the families behind it."""
+    cells = (
+        EffectCell(
+            "intervention", "post", parts.mean_cost_intervention, 0, est.n_intervention, None, est.n_intervention
+        ),
+        EffectCell(reference, "post", parts.mean_cost_reference, 0, est.n_control, None, est.n_control),
+    )
+    return EffectParts(cells, families_intervention=est.n_intervention, families_reference=est.n_control)
+
+
+def _pre_difference(cd: CostData, est: _Estimate, reference: Reference) -> float:
     """Weighted mean monthly cost of the comparison group − the intervention's, in the 12 months before enrolment.
 
     Matching balances the covariates, not the costs themselves; this shows
@@ -461,45 +620,47 @@ def _pre_difference(cd: CostData, est: dict[str, object], reference: Reference) 
     savings estimate compares the months after it).
     """
     rates = cd.run_rates().groupby("fc")["run_rate"].sum()
-    ref, itv = est["reference_families"], est["intervention_families"]
+    ref, itv = est.reference_families, est.intervention_families
     w = reference.weights[ref]
     ref_rates = rates.reindex(ref, fill_value=0.0).to_numpy()
     itv_rates = rates.reindex(itv, fill_value=0.0).to_numpy()
     return float(w @ ref_rates / w.sum() - itv_rates.mean()) if len(itv) and w.sum() > 0 else float("nan")
 
 
-def _account(
-    cd: CostData, est: dict[str, object], parts: dict[str, float], gross: float, programme_total: float, design: str
-) -> pd.DataFrame:
-    rows = [
-        ("design", design, ""),
-        ("cost_basis", cd.source, ""),
-        ("cost_source", cd.description, ""),
-        ("price_year", cd.price_year, "year"),
-        ("discount_rate", parts["discount_rate"], "per year"),
-        ("intervention_families", est["n_intervention"], "families"),
-        ("control_families", est["n_control"], "families"),
-        ("mean_window_months", parts["mean_window_months"], "months"),
-        ("mean_cost_reference", parts["mean_cost_reference"], "DKK per family"),
-        ("mean_cost_intervention", parts["mean_cost_intervention"], "DKK per family"),
-        ("gross_savings_per_family", gross, "DKK per family"),
-        ("programme_cost_total", programme_total, "DKK"),
-        ("programme_cost_per_family", parts["programme_cost_per_family"], "DKK per family"),
-        ("net_per_family", parts["net_per_family"], "DKK per family"),
-        ("net_total", parts["net_total"], "DKK"),
-        ("benefit_cost_ratio", parts["benefit_cost_ratio"], "ratio"),
-        ("last_year_savings_per_family", parts["last_year_savings_per_family"], "DKK per family and year"),
-        ("break_even_years", parts["break_even_years"], "years after enrolment"),
-    ]
-    return pd.DataFrame(rows, columns=["item", "value", "unit"])
+def _account(cd: CostData, est: _Estimate, parts: SavingsParts, gross: float, programme_total: float) -> CostAccount:
+    return CostAccount(
+        design=est.design,
+        cost_basis=cd.source,
+        cost_source=cd.description,
+        price_year=cd.price_year,
+        discount_rate=parts.discount_rate,
+        intervention_families=est.n_intervention,
+        reference_families=est.n_control,
+        mean_window_months=parts.mean_window_months,
+        mean_cost_reference=parts.mean_cost_reference,
+        mean_cost_intervention=parts.mean_cost_intervention,
+        gross_savings_per_family=gross,
+        programme_cost_total=programme_total,
+        programme_cost_per_family=parts.programme_cost_per_family,
+        net_per_family=parts.net_per_family,
+        net_total=parts.net_total,
+        benefit_cost_ratio=parts.benefit_cost_ratio,
+        last_year_savings_per_family=parts.last_year_savings_per_family,
+        break_even_years=parts.break_even_years,
+    )
 
 
-def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
+def _breakdown(est: _Estimate, by: str) -> pd.DataFrame:
     """Mean discounted cost per family by domain or calendar year, each side, and the savings."""
-    n_itv = est["n_intervention"]
-    n_ref = est["n_control"] if est["design"] != "before_after" else n_itv
-    actual = est["actual_rows"]
-    reference = est["reference_rows"]
+    n_itv = est.n_intervention
+    n_ref = est.n_reference
+    actual = est.actual_rows
+    reference = est.reference_rows
+
+    def keys(rows: pd.DataFrame) -> np.ndarray:
+        if by == "domain":
+            return rows["domain"].astype("str").to_numpy()
+        return _year_of(rows["t"].to_numpy())
 
     def per_family(rows: pd.DataFrame, n: int) -> pd.Series:
         if by == "domain":
@@ -513,7 +674,7 @@ def _breakdown(est: dict[str, object], by: str) -> pd.DataFrame:
     out = out.fillna(0.0)
     out["savings"] = out["reference"] - out["intervention"]
     out.index.name = by
-    return out.reset_index()
+    return _with_families(out.reset_index(), est, reference, actual, by, keys(reference), keys(actual))
 
 
 def _sensitivity(
@@ -525,48 +686,83 @@ def _sensitivity(
     annual: float,
     window_years: float,
     reference: Reference | None,
+    base: _Estimate,
 ) -> pd.DataFrame:
     """Net result per family when one key input moves (for a tornado chart).
 
     ``setting`` is numeric: the relative change for costs and programme
     cost (−0.2 / +0.2), the annual rate for the discount rate, and the
     months added to the horizon (−12: ``E`` a year earlier; +12: the last
-    year's savings continue one more year, discounted).
+    year's savings continue one more year, discounted). Each row carries the
+    families its estimate rests on (fewer for the horizon −12: those
+    enrolled a year before ``E``).
     """
     base_net = gross - programme
     label = "unit costs" if cd.source == "unit_costs" else "expenditure"
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, float, float, int, int]] = []
 
-    def point(end: int | None = None, rate: float | None = None, scale: float = 1.0) -> float:
-        return float(
-            _estimate(
-                cd,
-                fr,
-                config,
-                fr.e if end is None else end,
-                config.discount_rate if rate is None else rate,
-                scale,
-                reference,
-            )["estimate"]
+    def point(name: str, setting: float, end: int | None = None, rate: float | None = None, scale: float = 1.0) -> None:
+        est = _estimate(
+            cd,
+            fr,
+            config,
+            fr.e if end is None else end,
+            config.discount_rate if rate is None else rate,
+            scale,
+            reference,
         )
+        rows.append((name, setting, float(est.estimate), est.n_intervention, est.n_reference))
 
     for change in (-0.2, 0.2):
-        rows.append((label, change, point(scale=1 + change)))
+        point(label, change, scale=1 + change)
     for rate in sorted({0.0, MINISTRY_DISCOUNT_RATE} - {config.discount_rate}):
-        rows.append(("discount rate", rate, point(rate=rate)))
+        point("discount rate", rate, rate=rate)
     if reference is None:  # matching weights hold for the families enrolled by E, not by E − 12
-        rows.append(("horizon", -12.0, point(end=fr.e - 12)))
-    rows.append(("horizon", 12.0, gross + annual * (1 + config.discount_rate) ** -window_years))
-    frame = pd.DataFrame(rows, columns=["input", "setting", "savings_per_family"])
-    frame["net_per_family"] = frame["savings_per_family"] - programme
-    programme_rows = pd.DataFrame(
-        {
-            "input": "programme cost",
-            "setting": [-0.2, 0.2],
-            "savings_per_family": gross,
-            "net_per_family": [gross - 0.8 * programme, gross - 1.2 * programme],
-        }
-    )
-    frame = pd.concat([frame, programme_rows], ignore_index=True)
+        point("horizon", -12.0, end=fr.e - 12)
+    extended = gross + annual * (1 + config.discount_rate) ** -window_years
+    rows.append(("horizon", 12.0, extended, base.n_intervention, base.n_reference))
+    for change in (-0.2, 0.2):
+        rows.append(("programme cost", change, gross, base.n_intervention, base.n_reference))
+    columns = ["input", "setting", "savings_per_family", "families_intervention", "families_reference"]
+    frame = pd.DataFrame(rows, columns=columns)
+    cost = np.where(frame["input"] == "programme cost", 1 + frame["setting"].to_numpy(), 1.0) * programme
+    frame.insert(3, "net_per_family", frame["savings_per_family"].to_numpy() - cost)
     frame["base_net_per_family"] = base_net
     return frame
+
+
+# -- the registry's hooks -----------------------------------------------------------------
+
+_SAVINGS_COMPARE = "savings compare the arms; the estimate is the intervention arm's result"
+
+
+def savings_account(inputs: Inputs) -> SavingsAccount:
+    """The savings account of the evaluation (computed once per analysis view).
+
+    The reference is the design's: the control arm, or — when the
+    observational design could be built — its matched or weighted
+    comparison group; without either, the intervention families' own
+    before-enrolment run rate.
+    """
+    design = inputs.design
+    reference = None
+    if design.family == "observational" and design.available and design.weights is not None:
+        reference = Reference(design.weights, design.kind, design.description)
+    key = ("savings_account",)
+    compute = lambda: savings(inputs.frames, inputs.unit_costs, inputs.config, reference)  # noqa: E731
+    return inputs.frames.memo(key, compute)
+
+
+def savings_measure(inputs: Inputs, arm: str) -> Amount:
+    """Savings per family: one comparison, reported as the intervention arm's result."""
+    if arm != "intervention":
+        return Amount.unavailable(MEASURE, arm, _SAVINGS_COMPARE)
+    return savings_account(inputs).measure
+
+
+def savings_effect(inputs: Inputs) -> Effect:
+    """The savings as an effect (the same comparison), unless the observational design could not be built."""
+    design = inputs.design
+    if design.family == "observational" and not design.available:
+        return Effect.unavailable(MEASURE, "effect", design.reason or "", scale="DKK", design=design.kind)
+    return savings_account(inputs).effect

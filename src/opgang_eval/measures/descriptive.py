@@ -7,14 +7,17 @@ disclosure rule without recomputing anything.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..results import Result
+from ..results import Amount, Design, Result
 from ..schema import STATUS
 from .frames import Frames
 from .headline import absence_periods, youth_windows
+from .registry import measures
 
 __all__ = [
     "BENEFIT_STATUSES",
@@ -40,8 +43,12 @@ BENEFIT_STATUSES = (
 NO_STATUS = "no_status"
 
 
-def flow_table(fr: Frames, arms: dict[str, dict[str, Result]]) -> pd.DataFrame:
-    """CONSORT-style flow per arm: enrolled, exited, observed in ``E``, analysed per measure."""
+def flow_table(fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Design) -> pd.DataFrame:
+    """CONSORT-style flow per arm: enrolled, exited, observed in ``E``, analysed per measure.
+
+    The savings compare both arms in one estimate: each arm counts its
+    families in it (the control arm none when the comparison is another group).
+    """
     end_day = fr.end.end_time
     status_end = fr.status_at_end()
     rows = []
@@ -57,24 +64,18 @@ def flow_table(fr: Frames, arms: dict[str, dict[str, Result]]) -> pd.DataFrame:
             ("families_exited_before_end", "families", int(exited)),
             ("parents_with_status_in_end", "parents", int((status_end[par["pc"].to_numpy()] >= 0).sum())),
         ]
-        savings = arms.get("intervention", {}).get("savings_per_family")
-        for measure, result in arms.get(arm, {}).items():
+        for m in measures():
+            result = arms.get(arm, {}).get(m.id)
+            if result is None:
+                continue
             n = int(result.n)
-            if measure == "savings_per_family" and savings is not None and savings.available:
-                n = int(savings.parts.get(f"families_{arm}", 0))  # one comparison, counted per arm
-            steps.append((f"analysed:{measure}", _unit(measure), n))
+            own = arms.get("intervention", {}).get(m.id)
+            if isinstance(own, Amount) and own.available:  # one comparison of both arms, counted per arm
+                reference = own.parts.families_reference if design == "randomised" else 0
+                n = own.parts.families_intervention if arm == "intervention" else reference
+            steps.append((f"analysed:{m.id}", m.unit, n))
         rows.extend((step, unit, arm, n) for step, unit, n in steps)
     return pd.DataFrame(rows, columns=["step", "unit", "arm", "n"])
-
-
-def _unit(measure: str) -> str:
-    if measure.startswith("school"):
-        return "children"
-    if measure.startswith("youth"):
-        return "youths"
-    if measure.startswith("savings"):
-        return "families"
-    return "parents"
 
 
 def _smd(a: np.ndarray, b: np.ndarray, binary: bool) -> float:

@@ -7,92 +7,128 @@ measure that cannot be computed comes back with a reason.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..results import RelativeChange, Result, Share
+from ..results import RateChangeParts, RelativeChange, Result, Share, ShareParts
 from .frames import Frames
 from .intervals import bootstrap_ratio_change, rng_for, wilson
+from .registry import AnalysisRows, Contrast, Inputs
 
 __all__ = [
-    "HEADLINE_IDS",
     "absence_change",
     "absence_periods",
+    "absence_rows",
     "baseline_school_year",
     "followup_school_year",
+    "share_rows",
     "status_shares",
     "youth_job_change",
+    "youth_rows",
     "youth_windows",
 ]
 
-#: Contract ids in report order; savings is computed by the cost module.
-HEADLINE_IDS = (
-    "parents_in_work_or_education",
-    "flexjob_share_of_work_or_education",
-    "early_retirement_share",
-    "school_absence_change",
-    "youth_job_rate_change",
-    "savings_per_family",
-)
-
 _WILSON = "Wilson score interval for a proportion (parents treated as independent)"
+
+#: The three shares in ``E``: measure id → (the statuses counted, whether the denominator is those in work or
+#: education instead of every parent with a status).
+SHARES: dict[str, tuple[str, bool]] = {
+    "parents_in_work_or_education": ("work_or_education", False),
+    "flexjob_share_of_work_or_education": ("flexjob", True),
+    "early_retirement_share": ("early_retirement", False),
+}
+
+
+def _statuses(config: Config, which: str) -> tuple[str, ...]:
+    return config.work_or_education if which == "work_or_education" else (which,)
 
 
 def status_shares(fr: Frames, config: Config, arm: str) -> dict[str, Result]:
-    """Work-or-education, flexjob and early-retirement shares in month ``E``.
+    """Work-or-education, flexjob and early-retirement shares in month ``E`` (computed once per view and arm).
 
     The denominator is every parent of the arm's families with a status in
     ``E`` — families that left the programme early included (intention to
     treat); parents with no row in ``E`` (moved, died, left the registers)
     are not counted.
     """
+    key = ("status_shares", arm, config.work_or_education)
+    return fr.memo(key, lambda: _status_shares(fr, config, arm))
+
+
+def _status_shares(fr: Frames, config: Config, arm: str) -> dict[str, Result]:
     parents = fr.parents[fr.parents["arm"] == arm]
     status = fr.status_at_end()[parents["pc"].to_numpy()]
     has = status >= 0
     work = fr.status_in(status, config.work_or_education)
-    flex = fr.status_in(status, ["flexjob"]) & work
-    retired = fr.status_in(status, ["early_retirement"])
     families = parents["fc"].to_numpy()
-    n = int(has.sum())
-    n_fam = int(np.unique(families[has]).size)
-    n_work = int(work.sum())
     end = str(fr.end)
     out: dict[str, Result] = {}
-    specs = (
-        (
-            "parents_in_work_or_education",
-            int(work.sum()),
-            n,
-            n_fam,
-            f"no parent of the {arm} arm has a status in {end}",
-        ),
-        (
-            "flexjob_share_of_work_or_education",
-            int(flex.sum()),
-            n_work,
-            int(np.unique(families[work]).size),
-            f"no parent of the {arm} arm is in work or education in {end}",
-        ),
-        ("early_retirement_share", int(retired.sum()), n, n_fam, f"no parent of the {arm} arm has a status in {end}"),
-    )
-    for measure, k, total, fams, why in specs:
+    for measure, (which, among_work) in SHARES.items():
+        among = work if among_work else has
+        k = int((fr.status_in(status, _statuses(config, which)) & among).sum())
+        total = int(among.sum())
         if total == 0:
-            out[measure] = Share.unavailable(measure, arm, why, method=_WILSON)
+            why = "is in work or education" if among_work else "has a status"
+            out[measure] = Share.unavailable(measure, arm, f"no parent of the {arm} arm {why} in {end}", method=_WILSON)
             continue
         low, high = wilson(k, total, 0.95)
-        out[measure] = Share(
-            measure,
-            arm,
-            k / total,
-            low,
-            high,
-            total,
-            fams,
-            _WILSON,
-            parts={"numerator": k, "denominator": total},
-        )
+        fams = int(np.unique(families[among]).size)
+        out[measure] = Share(measure, arm, k / total, low, high, total, fams, _WILSON, parts=ShareParts(k, total))
     return out
+
+
+def share_rows(inputs: Inputs, arms: tuple[str, str], contrast: Contrast, measure: str) -> AnalysisRows | str:
+    """Rows of a share's effect: each parent of the two arms with a status (in the month before enrolment and) in ``E``.
+
+    Parents run in the order of the parents table. A difference uses the
+    status in ``E``; a difference-in-differences stacks the status in the
+    month before enrolment (``m_f − 1``) and in ``E``. The flexjob share is
+    among the parents in work or education in ``E`` only, so it is a
+    difference at the end in every design (and descriptive: it conditions on
+    an outcome).
+    """
+    fr, config = inputs.frames, inputs.config
+    which, among_work = SHARES[measure]
+    par = fr.parents[fr.parents["arm"].isin(list(arms)).to_numpy()]
+    pc, fc = par["pc"].to_numpy(), par["fc"].to_numpy()
+    treated = (par["arm"] == arms[0]).to_numpy()
+    post = fr.status_at_end()[pc]
+    end = fr.end
+    observational = inputs.design.family == "observational"
+    if among_work:
+        keep = fr.status_in(post, config.work_or_education)
+        y = fr.status_in(post, _statuses(config, which))
+        how = (
+            f"difference of the flexjob share among parents in work or education in {end} (descriptive: it "
+            "conditions on an outcome); weighted least squares"
+            if observational
+            else f"linear probability model of the status in {end} on arm"
+        )
+        return AnalysisRows(pc[keep], fc[keep], treated[keep], np.ones(int(keep.sum()), dtype=bool), y[keep], None, how)
+    if contrast == "difference":
+        keep = post >= 0
+        y = fr.status_in(post, _statuses(config, which))
+        how = f"linear probability model of the status in {end} on arm"
+        return AnalysisRows(pc[keep], fc[keep], treated[keep], np.ones(int(keep.sum()), dtype=bool), y[keep], None, how)
+    m_f = np.zeros(fr.codes.n_persons, dtype=np.int64)
+    m_f[pc] = par["m_f"].to_numpy()
+    status = np.concatenate([fr.status_at(m_f - 1)[pc], post])
+    keep = status >= 0
+    how = f"difference-in-differences of the share in the month before enrolment and in {end}: " + (
+        "weighted least squares" if observational else "least squares"
+    )
+    return AnalysisRows(
+        np.concatenate([pc, pc])[keep],
+        np.concatenate([fc, fc])[keep],
+        np.concatenate([treated, treated])[keep],
+        np.repeat([False, True], len(pc))[keep],
+        fr.status_in(status, _statuses(config, which))[keep],
+        None,
+        how,
+    )
 
 
 # -- school absence -------------------------------------------------------------------
@@ -183,8 +219,38 @@ def absence_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str, 
         config,
         ("absence", arm, *rng_labels),
         zero_reason="the baseline absence rate is zero, so a relative change is undefined",
-        names=("days_absent", "school_days"),
+        persons_counted=False,
     )
+
+
+def absence_rows(inputs: Inputs, arms: tuple[str, str], contrast: Contrast) -> AnalysisRows | str:
+    """Rows of the absence effect: each child's rate in the baseline and the follow-up year, weighted by school days.
+
+    Weighted by school days, the difference-in-differences of the rates is
+    that of the pooled rates Σ days absent / Σ school days. Arm by arm, the
+    baseline rows first.
+    """
+    fr = inputs.frames
+    blocks: list[tuple[np.ndarray, ...]] = []
+    for arm in arms:
+        periods = absence_periods(fr, arm)
+        if periods is None:
+            return "the school_absence table was not given"
+        if periods.empty:
+            return f"no child of the {arm} arm has absence rows in both periods"
+        pc, fc = periods["pc"].to_numpy(), periods["fc"].to_numpy()
+        for period in ("pre", "post"):
+            days = periods[f"school_days_{period}"].to_numpy(dtype=float)
+            rate = periods[f"days_absent_{period}"].to_numpy() / periods[f"school_days_{period}"].to_numpy()
+            blocks.append((pc, fc, np.full(len(pc), arm == arms[0]), np.full(len(pc), period == "post"), rate, days))
+    group = "group" if inputs.design.family == "observational" else "arm"
+    weight = "school days × the family's weight" if group == "group" else "school days"
+    how = (
+        f"difference-in-differences of pooled absence rates: weighted least squares of each child's rate on {group}, "
+        f"period and {group} × period, weighted by {weight}"
+    )
+    pc, fc, treated, post, y, days = (np.concatenate(column) for column in zip(*blocks, strict=True))
+    return AnalysisRows(pc, fc, treated, post, y, days, how)
 
 
 # -- youth jobs -------------------------------------------------------------------------
@@ -279,7 +345,36 @@ def youth_job_change(fr: Frames, config: Config, arm: str, rng_labels: tuple[str
         config,
         ("youth", arm, *rng_labels),
         zero_reason="no youth had a job month in the baseline window (zero baseline rate)",
-        names=("with_job", "youths"),
+        persons_counted=True,
+    )
+
+
+def youth_rows(inputs: Inputs, arms: tuple[str, str], contrast: Contrast) -> AnalysisRows | str:
+    """Rows of the youth-job effect: one per youth and window (job yes/no), arm by arm."""
+    blocks = []
+    for arm in arms:
+        win = youth_windows(inputs.frames, inputs.config, arm)
+        if win is None:
+            return "the youth_jobs table was not given"
+        if win.empty:
+            return f"the {arm} arm has no youths"
+        blocks.append(win.assign(treated=arm == arms[0]))
+    rows = pd.concat(blocks, ignore_index=True)
+    observational = inputs.design.family == "observational"
+    how = (
+        "difference-in-differences of youth job rates: "
+        + ("weighted linear probability model" if observational else "linear probability model")
+        + " of job (yes/no) per youth and window on "
+        + ("group, period and group × period" if observational else "arm, period and arm × period")
+    )
+    return AnalysisRows(
+        rows["pc"].to_numpy(),
+        rows["fc"].to_numpy(),
+        rows["treated"].to_numpy(dtype=bool),
+        (rows["period"] == "post").to_numpy(),
+        rows["job"].to_numpy(dtype=float),
+        None,
+        how,
     )
 
 
@@ -295,27 +390,27 @@ def _ratio_change(
     config: Config,
     labels: tuple[str, ...],
     zero_reason: str,
-    names: tuple[str, str],
+    persons_counted: bool,
 ) -> Result:
     """Shared tail of the two relative-change measures: estimate, parts, bootstrap."""
-    num, den = names
     pre_rate = pre_num.sum() / pre_den.sum() if pre_den.sum() > 0 else float("nan")
     post_rate = post_num.sum() / post_den.sum() if post_den.sum() > 0 else float("nan")
-    parts = {
-        "pre_rate": float(pre_rate),
-        "post_rate": float(post_rate),
-        f"pre_{num}": float(pre_num.sum()),
-        f"pre_{den}": float(pre_den.sum()),
-        f"post_{num}": float(post_num.sum()),
-        f"post_{den}": float(post_den.sum()),
-    }
+    parts = RateChangeParts(
+        float(pre_rate),
+        float(post_rate),
+        float(pre_num.sum()),
+        float(pre_den.sum()),
+        float(post_num.sum()),
+        float(post_den.sum()),
+        persons_counted,
+    )
     n_fam = len(post_num)
     if not pre_rate > 0:
         return RelativeChange.unavailable(measure, arm, zero_reason, method, n, n_fam, parts=parts)
     boot = bootstrap_ratio_change(
         post_num, post_den, pre_num, pre_den, config.bootstrap_replicates, rng_for(config.seed, *labels)
     )
-    parts["bootstrap_undefined"] = boot.undefined
+    parts = replace(parts, bootstrap_undefined=boot.undefined)
     return RelativeChange(
         measure, arm, float(post_rate / pre_rate - 1), boot.low, boot.high, n, n_fam, method, parts=parts
     )

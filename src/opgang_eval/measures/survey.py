@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..results import Result, SurveyChange
+from ..results import Result, SurveyChange, SurveyParts
 from .frames import Frames
 
 __all__ = ["survey_changes"]
@@ -62,11 +62,7 @@ def survey_changes(fr: Frames, arm: str) -> dict[str, Result]:
             n,
             int(np.unique(fr.codes.person_family[paired]).size),
             _METHOD,
-            parts={
-                "mean_baseline": float(baseline.mean()),
-                "mean_followup": float(followup.mean()),
-                "p_value": _wilcoxon(diff),
-            },
+            parts=SurveyParts(float(baseline.mean()), float(followup.mean()), _wilcoxon(diff)),
             item=item,
         )
     return out

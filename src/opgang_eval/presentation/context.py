@@ -25,9 +25,10 @@ from .. import __version__
 from ..comparison.balance import wwc_flag
 from ..comparison.covariates import COVARIATE_LABELS
 from ..config import Lang
+from ..costs.savings import CostAccount
 from ..evaluation import Evaluation
-from ..measures.headline import HEADLINE_IDS
-from ..results import Result
+from ..measures.registry import Measure, get_measure, measures
+from ..results import Amount, Effect, RateChangeParts, RelativeChange, Result, Share, SurveyChange
 from . import figures
 from .disclosure import complementary, count_ok, marker, share_ok
 from .formatting import Formatter
@@ -164,27 +165,30 @@ class _Builder:
         if r is None or not r.available:
             return False
         m = self.min_cell
-        if r.kind == "share":
-            return share_ok(r.parts["numerator"], r.parts["denominator"], m)
-        if r.kind == "relative_change":
+        if isinstance(r, Share):
+            return share_ok(r.parts.numerator, r.parts.denominator, m)
+        if isinstance(r, RelativeChange):
             if r.n < m:
                 return False
-            if "pre_with_job" in r.parts:
-                return all(share_ok(r.parts[f"{p}_with_job"], r.parts[f"{p}_youths"], m) for p in ("pre", "post"))
+            p = r.parts
+            if p.persons_counted:  # each rate is a share of persons (youths with a job)
+                return share_ok(p.pre_numerator, p.pre_denominator, m) and share_ok(
+                    p.post_numerator, p.post_denominator, m
+                )
             return True
-        if r.kind == "amount":
-            reference = r.parts.get("families_control", r.parts.get("families_comparison", m))
-            families = [r.parts.get("families_intervention", r.n), reference]
+        if isinstance(r, Amount):
+            families = [r.parts.families_intervention, r.parts.families_reference]
             return all(n == 0 or n >= m for n in families) and families[0] >= m
-        if r.kind == "effect":
-            if r.measure == "savings_per_family":
+        if isinstance(r, Effect):
+            spec = get_measure(r.measure)
+            if spec is not None and spec.effect is not None:  # the measure's own comparison (savings)
                 return self.shown(self.ev.measures.get(r.measure))
             if self.observational:
                 return self._observational_effect_shown(r)
             return all(self.shown(self.ev.arms.get(arm, {}).get(r.measure)) for arm in ("intervention", "control"))
         return r.n >= m
 
-    def _observational_effect_shown(self, r: Result) -> bool:
+    def _observational_effect_shown(self, r: Effect) -> bool:
         """Enough persons behind every group-period cell of the matched sample, and no cell recoverable.
 
         The comparison group's rates are never printed. A difference at one
@@ -196,13 +200,12 @@ class _Builder:
         cell needs ``min_cell`` persons.
         """
         m = self.min_cell
-        cells = [key[len("persons_") :] for key in r.parts if key.startswith("persons_")]
-        if not cells or min(r.parts.get("families_intervention", 0), r.parts.get("families_comparison", 0)) < m:
+        cells = r.parts.cells
+        if not cells or min(r.parts.families_intervention, r.parts.families_reference) < m:
             return False
-        single = not any(cell.endswith("_pre") for cell in cells)
+        single = not any(cell.period == "pre" for cell in cells)
         for cell in cells:
-            n = r.parts[f"persons_{cell}"]
-            with_ = r.parts.get(f"with_{cell}")
+            n, with_ = cell.persons, cell.with_outcome
             if not (share_ok(with_, n, m) if single and with_ is not None else n >= m):
                 return False
         return self.shown(self.ev.measures.get(r.measure))
@@ -214,8 +217,8 @@ class _Builder:
             return self.f.percent(x)
         if r.kind == "relative_change":
             return self.f.percent(x, signed=True)
-        if r.kind == "effect":
-            if getattr(r, "scale", "") == "DKK":
+        if isinstance(r, Effect):
+            if r.scale == "DKK":
                 return self.f.dkk(x, signed=True)
             return self.f.points(x)
         if r.kind == "amount":
@@ -262,7 +265,8 @@ class _Builder:
         ab = m.get("school_absence_change")
         if self.shown(ab):
             size = f.percent(abs(ab.estimate))
-            rates = f"{f.percent(ab.parts['pre_rate'], 1)} → {f.percent(ab.parts['post_rate'], 1)}"
+            assert isinstance(ab, RelativeChange)
+            rates = f"{f.percent(ab.parts.pre_rate, 1)} → {f.percent(ab.parts.post_rate, 1)}"
             verb = ("faldet" if ab.estimate < 0 else "steget") if da else ("fell" if ab.estimate < 0 else "rose")
             out.append(
                 f"Børnenes skolefravær er {verb} {size} ({rates} af skoledagene)."
@@ -280,8 +284,9 @@ class _Builder:
             )
         sv = m.get("savings_per_family")
         if self.shown(sv):
-            net = sv.parts["net_per_family"]
-            programme = sv.parts["programme_cost_per_family"]
+            assert isinstance(sv, Amount)
+            net = sv.parts.net_per_family
+            programme = sv.parts.programme_cost_per_family
             text = (
                 f"De offentlige udgifter var {f.dkk(sv.estimate)} lavere pr. familie ({self.ci_words(sv)})"
                 if da
@@ -415,11 +420,8 @@ class _Builder:
     # -- measures -----------------------------------------------------------------------------
 
     def measures(self) -> Section:
-        subs = []
-        for measure in HEADLINE_IDS:
-            if measure == "savings_per_family":
-                continue
-            subs.append(self._measure_section(measure))
+        # Amounts (the savings) have the economics section of their own.
+        subs = [self._measure_section(m) for m in measures() if m.kind != "amount"]
         forest = self._forest()
         return Section(
             "results",
@@ -436,66 +438,24 @@ class _Builder:
         return self.t(f"design_{self.ev.design}")
 
     def _definition(self, measure: str) -> str:
+        """The measure's definition from the text catalogue (``definition:<id>``), with this evaluation's values."""
         low, high = self.ev.config.youth_ages
-        end = self.end
-        da = {
-            "parents_in_work_or_education": f"Andelen af forældrene med en status i {end}, som i {end} er i ordinært "
-            "job, fleksjob eller uddannelse. Forældre uden status i slutmåneden (fx fraflyttede) indgår ikke.",
-            "flexjob_share_of_work_or_education": f"Blandt forældrene i beskæftigelse eller uddannelse i {end}: "
-            "andelen i fleksjob.",
-            "early_retirement_share": f"Andelen af forældrene med en status i {end}, som i {end} modtager "
-            "førtidspension.",
-            "school_absence_change": "Børn med fraværsoplysninger både i det seneste skoleår afsluttet før familiens "
-            f"start og i det seneste skoleår afsluttet senest i {end}. Fraværsraten er alle fraværsdage delt med "
-            "alle skoledage; ændringen er raten efter delt med raten før minus 1.",
-            "youth_job_rate_change": f"Unge er børn, der fylder {low}–{high} år i det kalenderår, perioden slutter. "
-            "Andelen med mindst én måned med lønindkomst i de 12 måneder før start sammenlignes med andelen i de "
-            f"12 måneder til og med {end}; ændringen er andelen efter delt med andelen før minus 1.",
-            "savings_per_family": f"Offentlige udgifter pr. familie fra startmåneden til og med {end}. Med "
-            "kontrolgruppe er besparelsen gennemsnittet for kontrolfamilierne minus gennemsnittet for "
-            "indsatsfamilierne; med en matchet eller vægtet sammenligningsgruppe en difference-in-differences: hver "
-            "families udgifter minus dens udgiftsniveau i de 12 måneder før start, fremskrevet, vægtet gennemsnit "
-            "for sammenligningsfamilierne minus gennemsnittet for de matchede indsatsfamilier; uden nogen af delene "
-            "familiens udgiftsniveau i de 12 måneder før start, fremskrevet, minus de faktiske udgifter.",
-        }
-        en = {
-            "parents_in_work_or_education": f"The share of parents with a status in {end} who in {end} are in an "
-            "ordinary job, flexjob or education. Parents without a status in the end month (e.g. who moved away) "
-            "are not counted.",
-            "flexjob_share_of_work_or_education": f"Among the parents in work or education in {end}: the share in "
-            "flexjob.",
-            "early_retirement_share": f"The share of parents with a status in {end} who in {end} receive "
-            "early-retirement pension.",
-            "school_absence_change": "Children with absence records both in the last school year that ended before "
-            f"their family's enrolment and in the last school year that ended by {end}. The absence rate is all days "
-            "absent over all school days; the change is the rate after over the rate before, minus 1.",
-            "youth_job_rate_change": f"Youths are children who turn {low}–{high} in the calendar year the window "
-            "ends. The share with at least one month of earnings in the 12 months before enrolment is compared "
-            f"with the share in the 12 months up to {end}; the change is after over before, minus 1.",
-            "savings_per_family": f"Public costs per family from the enrolment month to {end}. With a control group "
-            "the savings are the control families' mean minus the intervention families' mean; with a matched or "
-            "weighted comparison group, a difference-in-differences: each family's costs minus its cost level in the "
-            "12 months before enrolment, continued, as a weighted mean over the comparison families minus the mean "
-            "over the matched intervention families; with neither, the family's cost level in the 12 months before "
-            "enrolment, continued, minus its actual costs.",
-        }
-        return (da if self.lang == "da" else en)[measure]
+        return self.t(f"definition:{measure}", end=self.end, youth_low=low, youth_high=high)
 
-    def _measure_section(self, measure: str) -> Section:
+    def _measure_section(self, spec: Measure) -> Section:
+        measure = spec.id
         rows, values = [], []
-        kind = None
         for arm in ("intervention", "control"):
             r = self.ev.arms.get(arm, {}).get(measure)
             if r is None:
                 continue
-            kind = r.kind
             rows.append(self._result_row(r, self.t(arm)))
             values.append(self._result_values(r, self.t(arm)))
         effect = self.ev.effects.get(measure)
-        if effect is not None and self.ev.design != "none":
+        if effect is not None and self.ev.design != "before_after":
             rows.append(self._result_row(effect, self.effect_label))
             values.append(self._result_values(effect, self.effect_label))
-        header = self._result_header(kind)
+        header = self._result_header(spec.kind)
         table = Table(
             measure,
             self.t(f"measure:{measure}"),
@@ -505,14 +465,21 @@ class _Builder:
             ["l"] + ["r"] * (len(header) - 1),
             self._unavailable_note(measure),
         )
-        figs = []
-        if measure == "parents_in_work_or_education":
-            figs = [f for f in (self._trajectory(), self._status_flow()) if f is not None]
-        elif measure == "school_absence_change":
-            figs = [f for f in (self._before_after("school_absence", "figure_absence"),) if f is not None]
-        elif measure == "youth_job_rate_change":
-            figs = [f for f in (self._before_after("youth_jobs", "figure_youth"),) if f is not None]
+        made = (self._measure_figure(figure_id, measure) for figure_id in spec.figures)
+        figs = [f for f in made if f is not None]
         return Section(measure, self.t(f"measure:{measure}"), [self._definition(measure)], [table], figs)
+
+    def _measure_figure(self, figure_id: str, measure: str) -> Figure | None:
+        """A figure a measure's declaration asks for in its section (ids as in ``oe.plot``)."""
+        if figure_id == "trajectory":
+            return self._trajectory()
+        if figure_id == "status_flow":
+            return self._status_flow()
+        if figure_id == "school_absence":
+            return self._before_after("school_absence", measure, "figure_absence")
+        if figure_id == "youth_jobs":
+            return self._before_after("youth_jobs", measure, "figure_youth")
+        raise ValueError(f"unknown figure {figure_id!r} in the declaration of {measure}")
 
     def _unavailable_note(self, measure: str) -> str:
         notes = []
@@ -528,12 +495,13 @@ class _Builder:
         return [self.t("group"), self.t("estimate"), self.t("ci"), self.t("n")]
 
     def _rates(self, r: Result) -> tuple[str, str]:
-        if r.kind == "effect":
+        if not isinstance(r.parts, RateChangeParts):
             return "", ""
-        return self.f.percent(r.parts.get("pre_rate", np.nan), 1), self.f.percent(r.parts.get("post_rate", np.nan), 1)
+        return self.f.percent(r.parts.pre_rate, 1), self.f.percent(r.parts.post_rate, 1)
 
     def _result_row(self, r: Result, label: str) -> list[str]:
-        relative = r.kind == "relative_change" or (r.kind == "effect" and r.measure.endswith("_change"))
+        spec = get_measure(r.measure)
+        relative = spec is not None and spec.kind == "relative_change"
         ok = self.shown(r)
         if not r.available:
             est, ci = self.t("not_available"), "–"
@@ -554,7 +522,8 @@ class _Builder:
         if (
             self.observational
             and effect is not None
-            and not count_ok(effect.parts.get("families_comparison", 0), self.min_cell)
+            and isinstance(effect, Effect)
+            and not count_ok(effect.parts.families_reference, self.min_cell)
         ):
             return False
         return all(
@@ -570,8 +539,9 @@ class _Builder:
             return [None if cell in ("–", self.t("not_available")) else cell for cell in text]
         n = text[-1] if text[-1] == self.hidden else self.count_value(r.n)
         if len(text) == 6:
-            pre = r.parts.get("pre_rate") if r.kind != "effect" else None
-            post = r.parts.get("post_rate") if r.kind != "effect" else None
+            rates = r.parts if isinstance(r.parts, RateChangeParts) else None
+            pre = rates.pre_rate if rates is not None else None
+            post = rates.post_rate if rates is not None else None
             return [label, pre, post, r.estimate, text[4], n]
         return [label, r.estimate, text[2], n]
 
@@ -618,12 +588,11 @@ class _Builder:
         caption = self.t("figure_status")
         return self._figure("status_flow", caption, fig)
 
-    def _before_after(self, measure: str, caption_key: str) -> Figure | None:
+    def _before_after(self, measure: str, result_id: str, caption_key: str) -> Figure | None:
         rates = self.ev.tables["rates"]
         part = rates[rates["measure"] == measure]
         if part.empty:
             return None
-        result_id = "school_absence_change" if measure == "school_absence" else "youth_job_rate_change"
         ok = {a: self.shown(self.ev.arms.get(a, {}).get(result_id)) for a in ("intervention", "control")}
         data = part.assign(rate=[r if ok.get(a) else np.nan for r, a in zip(part["rate"], part["arm"], strict=True)])
         labels = {a: self.t(a) for a in ("intervention", "control")} | {
@@ -637,11 +606,11 @@ class _Builder:
 
     def _forest(self) -> Figure | None:
         rows = []
-        for measure in HEADLINE_IDS:
-            e = self.ev.effects.get(measure)
-            if measure == "savings_per_family" or e is None or not self.shown(e):
+        for m in measures():
+            e = self.ev.effects.get(m.id)
+            if m.effect_scale == "DKK" or e is None or not self.shown(e):  # the forest is in percentage points
                 continue
-            rows.append((self.t(f"measure:{measure}"), e.estimate, e.ci_low, e.ci_high))
+            rows.append((self.t(f"measure:{m.id}"), e.estimate, e.ci_low, e.ci_high))
         if not rows:
             return None
         data = pd.DataFrame(rows, columns=["label", "estimate", "low", "high"])
@@ -672,7 +641,7 @@ class _Builder:
                 if r is None:
                     continue
                 label = self._item_label(item)
-                if not self.shown(r):
+                if not isinstance(r, SurveyChange) or not self.shown(r):
                     shown = self.t("not_available") if not r.available else self.hidden
                     cell = None if not r.available else self.hidden
                     rows.append([label, self.t(arm), shown, shown, shown, shown, shown, self.count(r.n)])
@@ -682,11 +651,11 @@ class _Builder:
                     [
                         label,
                         self.t(arm),
-                        self.f.score(r.parts["mean_baseline"]),
-                        self.f.score(r.parts["mean_followup"]),
+                        self.f.score(r.parts.mean_baseline),
+                        self.f.score(r.parts.mean_followup),
                         self.f.signed(r.estimate, 2),
                         self.f.interval(self.f.signed(r.ci_low, 2), self.f.signed(r.ci_high, 2)),
-                        self.f.p_value(r.parts["p_value"]),
+                        self.f.p_value(r.parts.p_value),
                         self.count(r.n),
                     ]
                 )
@@ -694,11 +663,11 @@ class _Builder:
                     [
                         label,
                         self.t(arm),
-                        r.parts["mean_baseline"],
-                        r.parts["mean_followup"],
+                        r.parts.mean_baseline,
+                        r.parts.mean_followup,
                         r.estimate,
                         self.f.interval(self.f.signed(r.ci_low, 2), self.f.signed(r.ci_high, 2)),
-                        r.parts["p_value"],
+                        r.parts.p_value,
                         self.count_value(r.n),
                     ]
                 )
@@ -725,16 +694,18 @@ class _Builder:
         if not self.shown(sv):
             paragraphs.append(self.t("suppressed_note", min_cell=self.min_cell, marker=self.hidden))
             return Section("savings", self.t("savings"), paragraphs)
-        design = "before_after" if self.ev.design == "none" else self.ev.design
+        design = self.ev.design
+        account = self.ev.savings.account if self.ev.savings is not None else None
+        if account is None or not isinstance(sv, Amount):
+            return Section("savings", self.t("savings"), paragraphs)
         paragraphs.append(self.method_text("savings_per_family"))
-        tables = [self._account(sv), self._breakdown("savings_by_domain", "domain", design)]
+        tables = [self._account(sv, account), self._breakdown("savings_by_domain", "domain", design)]
         tables.append(self._breakdown("savings_by_year", "year", design))
         tables.append(self._sensitivity())
         figs = [self._domain_figure(design), self._year_figure(), self._tornado()]
         return Section("savings", self.t("savings"), paragraphs, tables, [f for f in figs if f is not None])
 
-    def _account(self, sv: Result) -> Table:
-        acc = self.ev.tables["cost_account"].set_index("item")["value"]
+    def _account(self, sv: Amount, acc: CostAccount) -> Table:
         f = self.f
         da = self.lang == "da"
         items = [
@@ -743,51 +714,51 @@ class _Builder:
             (
                 "Programudgift i alt",
                 "Programme cost, total",
-                f.dkk(acc["programme_cost_total"]),
-                acc["programme_cost_total"],
+                f.dkk(acc.programme_cost_total),
+                acc.programme_cost_total,
             ),
             (
                 "Programudgift pr. familie",
                 "Programme cost per family",
-                f.dkk(acc["programme_cost_per_family"]),
-                acc["programme_cost_per_family"],
+                f.dkk(acc.programme_cost_per_family),
+                acc.programme_cost_per_family,
             ),
             (
                 "Nettoresultat pr. familie",
                 "Net result per family",
-                f.dkk(acc["net_per_family"], signed=True),
-                acc["net_per_family"],
+                f.dkk(acc.net_per_family, signed=True),
+                acc.net_per_family,
             ),
             (
                 "Nettoresultat i alt",
                 "Net result, total",
-                self.hidden if self.subset_hidden else f.dkk(acc["net_total"], signed=True),
-                self.hidden if self.subset_hidden else acc["net_total"],
+                self.hidden if self.subset_hidden else f.dkk(acc.net_total, signed=True),
+                self.hidden if self.subset_hidden else acc.net_total,
             ),
             (
                 "Gevinst pr. investeret krone",
                 "Benefit-cost ratio",
-                f.number(acc["benefit_cost_ratio"], 2),
-                acc["benefit_cost_ratio"],
+                f.number(acc.benefit_cost_ratio, 2),
+                acc.benefit_cost_ratio,
             ),
             (
                 "Break-even (år efter start)",
                 "Break-even (years after enrolment)",
-                f.number(acc["break_even_years"], 1),
-                acc["break_even_years"],
+                f.number(acc.break_even_years, 1),
+                acc.break_even_years,
             ),
-            ("Prisniveau", "Price year", str(acc["price_year"]), acc["price_year"]),
+            ("Prisniveau", "Price year", str(acc.price_year), acc.price_year),
             (
                 "Diskonteringsrente pr. år",
                 "Discount rate per year",
-                f.percent(acc["discount_rate"], 1),
-                acc["discount_rate"],
+                f.percent(acc.discount_rate, 1),
+                acc.discount_rate,
             ),
             (
                 "Gennemsnitlig opfølgning (måneder)",
                 "Mean follow-up (months)",
-                f.number(acc["mean_window_months"], 1),
-                round(float(acc["mean_window_months"]), 1),  # as printed: the exact mean would give its count
+                f.number(acc.mean_window_months, 1),
+                round(float(acc.mean_window_months), 1),  # as printed: the exact mean would give its count
             ),
         ]
         rows = [[d if da else e, text] for d, e, text, _ in items]
@@ -912,26 +883,22 @@ class _Builder:
         return self._figure("savings_sensitivity", caption, fig)
 
     def by_site(self) -> Section | None:
-        sites = self.ev.tables["by_site"]
-        if sites.empty:
+        by_site = {site: arms.get("intervention", {}) for site, arms in self.ev.by_site.items()}
+        if not by_site:
             return None
-        sites = sites[(sites["arm"] == "intervention") & (sites["measure"] != "savings_per_family")]
-        names = list(dict.fromkeys(sites["site"]))
+        names = list(by_site)
         header = [self.t("variable"), *names]
         rows, values = [], []
-        for measure in dict.fromkeys(sites["measure"]):
+        for measure in (m.id for m in measures() if m.per_site):
             label = self.t(f"measure:{measure}")
-            results = []
-            for site in names:
-                rec = sites[(sites["site"] == site) & (sites["measure"] == measure)]
-                results.append(_result_from_row(rec.iloc[0]) if len(rec) else None)
+            results = [by_site[site].get(measure) for site in names]
             hidden = [r is not None and r.available and not self.shown(r) for r in results]
             if sum(hidden) == 1:
                 # The arm's total is published, so one hidden site could be recovered by
                 # subtraction: hide the shown site with the fewest persons as well.
                 shown = [i for i, r in enumerate(results) if r is not None and r.available and not hidden[i]]
                 if shown:
-                    hidden[min(shown, key=lambda i: results[i].n)] = True
+                    hidden[min(shown, key=lambda i: _persons(results[i]))] = True
             cells, cell_values = [label], [label]
             for r, h in zip(results, hidden, strict=True):
                 if r is None or not r.available:
@@ -961,18 +928,19 @@ class _Builder:
             else f"percentile bootstrap over families ({self.f.number(cfg.bootstrap_replicates)} replicates, "
             f"seed {cfg.seed})"
         )
-        if measure in ("parents_in_work_or_education", "flexjob_share_of_work_or_education", "early_retirement_share"):
+        spec = get_measure(measure)
+        kind = spec.kind if spec is not None else None
+        if kind == "share":
             return (
                 "Wilson-konfidensinterval for en andel (forældrene behandles som uafhængige)."
                 if da
                 else "Wilson score interval for a proportion (parents treated as independent)."
             )
-        if measure in ("school_absence_change", "youth_job_rate_change"):
+        if kind == "relative_change":
             return f"Konfidensinterval: {boot}." if da else f"Interval: {boot}."
-        account = self.ev.tables.get("cost_account")
-        if account is None or account.empty:
+        acc = self.ev.savings.account if self.ev.savings is not None else None
+        if acc is None:
             return ""
-        acc = account.set_index("item")["value"]
         basis = {
             "expenditure": (
                 "udgiftstabellen (nominelle beløb omregnet med forbrugerprisindekset)",
@@ -982,7 +950,7 @@ class _Builder:
                 "forældrenes månedlige status gange enhedspriser",
                 "parents' monthly statuses times unit costs",
             ),
-        }[str(acc["cost_basis"])]
+        }[str(acc.cost_basis)]
         design = {
             "randomised": ("sammenligning med kontrolgruppen", "comparison with the control group"),
             "before_after": (
@@ -997,23 +965,24 @@ class _Builder:
                 "difference-in-differences mod en vægtet sammenligningsgruppe (svagere design end lodtrækning)",
                 "difference-in-differences against a weighted comparison group (weaker than randomisation)",
             ),
-        }[str(acc["design"])]
-        rate = self.f.percent(float(acc["discount_rate"]), 1)
+        }[str(acc.design)]
+        rate = self.f.percent(float(acc.discount_rate), 1)
         pre = self._pre_cost_sentence()
         if da:
             return (
-                f"Design: {design[0]}. Udgifter fra {basis[0]} i {acc['price_year']}-priser, diskonteret med {rate} "
+                f"Design: {design[0]}. Udgifter fra {basis[0]} i {acc.price_year}-priser, diskonteret med {rate} "
                 f"om året fra familiens start. Konfidensinterval: {boot}, stratificeret på gruppe.{pre}"
             )
         return (
-            f"Design: {design[1]}. Costs from {basis[1]} in {acc['price_year']} prices, discounted at {rate} a year "
+            f"Design: {design[1]}. Costs from {basis[1]} in {acc.price_year} prices, discounted at {rate} a year "
             f"from the family's enrolment. Interval: {boot}, stratified by arm.{pre}"
         )
 
     def _pre_cost_sentence(self) -> str:
         """How far apart the matched groups' monthly costs were before enrolment (observational design only)."""
+        sv = self.ev.measures.get("savings_per_family")
         effect = self.ev.effects.get("savings_per_family")
-        diff = effect.parts.get("pre_enrolment_monthly_difference") if effect is not None else None
+        diff = sv.parts.pre_enrolment_monthly_difference if isinstance(sv, Amount) else None
         if diff is None or not math.isfinite(diff) or not self.shown(effect):
             return ""
         size = self.f.dkk(abs(diff))
@@ -1261,7 +1230,9 @@ class _Builder:
 
     def effect_method_text(self) -> str:
         da = self.lang == "da"
-        strata = max((e.parts.get("strata", 0) for e in self.ev.effects.values() if e.available), default=0)
+        strata = max(
+            (e.parts.strata for e in self.ev.effects.values() if isinstance(e, Effect) and e.available), default=0
+        )
         fe = (
             (f", med faste effekter for {strata:.0f} strata" if da else f", with fixed effects for {strata:.0f} strata")
             if strata
@@ -1283,7 +1254,7 @@ class _Builder:
 
     def methods(self) -> Section:
         paragraphs = []
-        for measure in HEADLINE_IDS:
+        for measure in (m.id for m in measures()):
             text = f"{self.t(f'measure:{measure}')}: {self._definition(measure)}"
             method = self.method_text(measure)
             if method:
@@ -1322,8 +1293,8 @@ class _Builder:
 
     def _cost_limitation(self) -> str:
         da = self.lang == "da"
-        account = self.ev.tables.get("cost_account")
-        basis = None if account is None or account.empty else str(account.set_index("item")["value"]["cost_basis"])
+        account = self.ev.savings.account if self.ev.savings is not None else None
+        basis = account.cost_basis if account is not None else None
         if basis == "unit_costs":
             return (
                 "Enhedspriserne er bruttoydelser til borgeren. De omfatter ikke skat, administration, aktivering eller "
@@ -1412,9 +1383,8 @@ def _config_text(value: Any, f: Formatter) -> str:
     return str(value)
 
 
-def _result_from_row(row: pd.Series) -> Result:
-    """The result behind a by-site summary row (values only, no recomputation)."""
-    return Result.from_summary(row.drop(labels=["site"]))
+def _persons(r: Result | None) -> int:
+    return r.n if r is not None else 0
 
 
 def _sections(b: _Builder) -> list[Section]:

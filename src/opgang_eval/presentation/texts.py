@@ -1,10 +1,19 @@
-"""Every word the report prints, in Danish and English."""
+"""Every word the report prints, in Danish and English: one catalogue, keyed.
+
+A measure's words are keyed by its registry id: ``measure:<id>`` (its
+name) and ``definition:<id>`` (what it measures, with ``{end}``,
+``{youth_low}`` and ``{youth_high}`` filled in). A measure added through
+the registry brings its words with :func:`add_words`.
+"""
 
 from __future__ import annotations
 
-from ..config import Lang
+from collections.abc import Mapping
 
-__all__ = ["MEASURE_LABELS", "STATUS_LABELS", "t"]
+from ..config import Lang
+from ..errors import ConfigError, Failure, Rule
+
+__all__ = ["MEASURE_LABELS", "STATUS_LABELS", "add_words", "t"]
 
 _T: dict[str, tuple[str, str]] = {
     # (da, en)
@@ -214,6 +223,54 @@ MEASURE_LABELS: dict[str, tuple[str, str]] = {
     "savings_per_family": ("Besparelse pr. familie", "Savings per family"),
 }
 
+#: Definitions of the measures (``{end}``: the end month; ``{youth_low}``–``{youth_high}``: the youth ages).
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "parents_in_work_or_education": (
+        "Andelen af forældrene med en status i {end}, som i {end} er i ordinært job, fleksjob eller uddannelse. "
+        "Forældre uden status i slutmåneden (fx fraflyttede) indgår ikke.",
+        "The share of parents with a status in {end} who in {end} are in an ordinary job, flexjob or education. "
+        "Parents without a status in the end month (e.g. who moved away) are not counted.",
+    ),
+    "flexjob_share_of_work_or_education": (
+        "Blandt forældrene i beskæftigelse eller uddannelse i {end}: andelen i fleksjob.",
+        "Among the parents in work or education in {end}: the share in flexjob.",
+    ),
+    "early_retirement_share": (
+        "Andelen af forældrene med en status i {end}, som i {end} modtager førtidspension.",
+        "The share of parents with a status in {end} who in {end} receive early-retirement pension.",
+    ),
+    "school_absence_change": (
+        "Børn med fraværsoplysninger både i det seneste skoleår afsluttet før familiens start og i det seneste "
+        "skoleår afsluttet senest i {end}. Fraværsraten er alle fraværsdage delt med alle skoledage; ændringen er "
+        "raten efter delt med raten før minus 1.",
+        "Children with absence records both in the last school year that ended before their family's enrolment and "
+        "in the last school year that ended by {end}. The absence rate is all days absent over all school days; the "
+        "change is the rate after over the rate before, minus 1.",
+    ),
+    "youth_job_rate_change": (
+        "Unge er børn, der fylder {youth_low}–{youth_high} år i det kalenderår, perioden slutter. Andelen med "
+        "mindst én måned med lønindkomst i de 12 måneder før start sammenlignes med andelen i de 12 måneder til og "
+        "med {end}; ændringen er andelen efter delt med andelen før minus 1.",
+        "Youths are children who turn {youth_low}–{youth_high} in the calendar year the window ends. The share with "
+        "at least one month of earnings in the 12 months before enrolment is compared with the share in the 12 "
+        "months up to {end}; the change is after over before, minus 1.",
+    ),
+    "savings_per_family": (
+        "Offentlige udgifter pr. familie fra startmåneden til og med {end}. Med kontrolgruppe er besparelsen "
+        "gennemsnittet for kontrolfamilierne minus gennemsnittet for indsatsfamilierne; med en matchet eller vægtet "
+        "sammenligningsgruppe en difference-in-differences: hver families udgifter minus dens udgiftsniveau i de 12 "
+        "måneder før start, fremskrevet, vægtet gennemsnit for sammenligningsfamilierne minus gennemsnittet for de "
+        "matchede indsatsfamilier; uden nogen af delene familiens udgiftsniveau i de 12 måneder før start, "
+        "fremskrevet, minus de faktiske udgifter.",
+        "Public costs per family from the enrolment month to {end}. With a control group the savings are the control "
+        "families' mean minus the intervention families' mean; with a matched or weighted comparison group, a "
+        "difference-in-differences: each family's costs minus its cost level in the 12 months before enrolment, "
+        "continued, as a weighted mean over the comparison families minus the mean over the matched intervention "
+        "families; with neither, the family's cost level in the 12 months before enrolment, continued, minus its "
+        "actual costs.",
+    ),
+}
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "job": ("Ordinært job", "Job"),
     "flexjob": ("Fleksjob", "Flexjob"),
@@ -230,13 +287,43 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+_PREFIXED = {"measure": MEASURE_LABELS, "definition": DEFINITIONS, "status": STATUS_LABELS}
+
+
 def t(key: str, lang: Lang, **values: object) -> str:
     """The text ``key`` in ``lang``, with ``{placeholders}`` filled in."""
-    if key.startswith("measure:"):
-        da, en = MEASURE_LABELS[key.split(":", 1)[1]]
-    elif key.startswith("status:"):
-        da, en = STATUS_LABELS[key.split(":", 1)[1]]
-    else:
-        da, en = _T[key]
+    prefix, _, name = key.partition(":")
+    da, en = _PREFIXED[prefix][name] if name and prefix in _PREFIXED else _T[key]
     text = da if lang == "da" else en
     return text.format(**values) if values else text
+
+
+def add_words(words: Mapping[str, tuple[str, str]]) -> None:
+    """Add (or replace) catalogue entries: key → (Danish, English).
+
+    A measure registered with :func:`opgang_eval.register_measure` needs
+    ``measure:<id>`` (its name in tables, figures and the flow) and
+    ``definition:<id>`` (its definition in its section and the methods)::
+
+        oe.add_words({
+            "measure:parents_in_job": ("Forældre i ordinært job", "Parents in an ordinary job"),
+            "definition:parents_in_job": ("Andelen ... i {end}.", "The share ... in {end}."),
+        })
+
+    Raises
+    ------
+    ConfigError
+        When a key has no known prefix or a value is not a (Danish, English) pair.
+    """
+    problems = []
+    for key, pair in words.items():
+        prefix, _, name = key.partition(":")
+        ok = isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+        if prefix not in _PREFIXED or not name or not ok:
+            hint = f"Give words as '<{'|'.join(_PREFIXED)}>:<id>' = (Danish, English)."
+            problems.append(Failure("config", "words", key, None, "", "", Rule.BAD_CONFIG, hint))
+    if problems:
+        raise ConfigError.from_failures(problems)
+    for key, (da, en) in words.items():
+        prefix, _, name = key.partition(":")
+        _PREFIXED[prefix][name] = (da, en)
