@@ -32,7 +32,6 @@ generates from the argument parser.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
 import shlex
@@ -52,7 +51,7 @@ import opgang_eval as oe
 from opgang_eval.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOC_FILES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 PYTHON = {"python", "py"}
 SHELL = {"sh", "bash", "shell", "console"}
@@ -271,7 +270,7 @@ def _into(arg: str, folder: Path) -> str:
     return head + sep + value
 
 
-_SETTINGS = {f.name for f in dataclasses.fields(oe.Config)}
+_SETTINGS = set(oe.Config.model_fields)
 
 
 @pytest.mark.parametrize("block", _of({"toml"}))
