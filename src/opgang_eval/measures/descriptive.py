@@ -51,7 +51,7 @@ def flow_table(fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Des
     """
     end_day = fr.end.end_time
     status_end = fr.status_at_end()
-    rows = []
+    rows: list[tuple[str, str, str, int]] = []
     for arm in fr.arms():
         fam = fr.families[fr.families["arm"] == arm]
         par = fr.parents[fr.parents["arm"] == arm]

@@ -161,15 +161,18 @@ class Frames:
         keep[fam["fc"].to_numpy()] = True
         person = keep[self.codes.person_family]
 
+        def rows(frame: pd.DataFrame, mask: np.ndarray, key: str = "pc") -> pd.DataFrame:
+            return frame[mask[frame[key].to_numpy()]]
+
         def only(frame: pd.DataFrame | None, mask: np.ndarray, key: str = "pc") -> pd.DataFrame | None:
-            return None if frame is None else frame[mask[frame[key].to_numpy()]]
+            return None if frame is None else rows(frame, mask, key)
 
         return Frames(
             end=self.end,
             families=fam,
-            parents=only(self.parents, keep, "fc"),
-            children=only(self.children, keep, "fc"),
-            status=only(self.status, person),
+            parents=rows(self.parents, keep, "fc"),
+            children=rows(self.children, keep, "fc"),
+            status=rows(self.status, person),
             school_absence=only(self.school_absence, person),
             youth_jobs=only(self.youth_jobs, person),
             survey=only(self.survey, person),
@@ -225,7 +228,7 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
                 "e": youth["earnings_dkk"].to_numpy(),
             }
         )
-        youth = youth.groupby(["pc", "t"], as_index=False)["e"].sum()
+        youth = youth.groupby(["pc", "t"], as_index=False)[["e"]].sum()
         youth = youth.loc[youth["e"] > 0, ["pc", "t"]].reset_index(drop=True)
     expenditure = ex.expenditure
     if expenditure is not None:

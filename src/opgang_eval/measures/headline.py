@@ -278,7 +278,10 @@ def _youth_windows(fr: Frames, config: Config, arm: str) -> pd.DataFrame | None:
     pc = kids["pc"].to_numpy()
     fc = kids["fc"].to_numpy()
     e = fr.e
-    pre_end_year = pd.PeriodIndex.from_ordinals(m_f - 1, freq="M").year.to_numpy() if len(kids) else m_f
+    pre_end_year = m_f
+    if len(kids):
+        # pandas-stubs 3.1.0 lacks PeriodIndex.from_ordinals (a pandas classmethod since 2.2).
+        pre_end_year = pd.PeriodIndex.from_ordinals(m_f - 1, freq="M").year.to_numpy()  # type: ignore[attr-defined]
     windows = []
     for period, first, last, year in (
         ("pre", m_f - 12, m_f - 1, pre_end_year),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,11 @@ from .formatting import Formatter
 from .texts import t
 
 __all__ = ["Context", "Figure", "Section", "Table", "build_context"]
+
+#: A spreadsheet cell: a label or marker, a number, or empty.
+Cell = str | float | None
+
+_R = TypeVar("_R", bound=Result)
 
 _GROUPS = {
     "work": ("job", "flexjob", "education"),
@@ -160,8 +165,8 @@ class _Builder:
 
     # -- disclosure of results ------------------------------------------------------------
 
-    def shown(self, r: Result | None) -> bool:
-        """Whether this result may leave the process (disclosure rules)."""
+    def shown(self, r: _R | None) -> TypeGuard[_R]:
+        """Whether this result may leave the process (disclosure rules); ``False`` for ``None``."""
         if r is None or not r.available:
             return False
         m = self.min_cell
@@ -369,7 +374,7 @@ class _Builder:
         arms = [a for a in ("intervention", "control") if a in base.columns]
         m = self.min_cell
         shares = base[base["kind"] == "share"]
-        hidden: dict[tuple[int, str], bool] = {}
+        hidden: dict[tuple[Hashable, str], bool] = {}
         status_rows = shares[shares["variable"].str.startswith("baseline_status:")]
         if len(status_rows):
             counts = status_rows[[f"count_{a}" for a in arms]].to_numpy(dtype=float)
@@ -377,10 +382,13 @@ class _Builder:
             for (idx, _), row_mask in zip(status_rows.iterrows(), mask, strict=True):
                 for a, h in zip(arms, row_mask, strict=True):
                     hidden[(idx, a)] = bool(h)
-        rows, values = [], []
+        rows: list[list[str]] = []
+        values: list[list[Cell]] = []
         for idx, row in base.iterrows():
             label = self._variable_label(row["variable"])
-            cells, cell_values, any_hidden = [label], [label], False
+            cells: list[str] = [label]
+            cell_values: list[Cell] = [label]
+            any_hidden = False
             for a in arms:
                 n = row[f"n_{a}"]
                 if row["kind"] == "share":
@@ -549,7 +557,7 @@ class _Builder:
         traj = self.ev.tables["trajectory"]
         if traj.empty:
             return None
-        ok = [share_ok(w, n, self.min_cell) for w, n in zip(traj["work"], traj["n"], strict=True)]
+        ok = np.array([share_ok(w, n, self.min_cell) for w, n in zip(traj["work"], traj["n"], strict=True)], dtype=bool)
         data = traj.assign(share=traj["share"].where(ok))
         labels = {a: self.t(a) for a in ("intervention", "control")} | {
             "x": self.t("months_since"),
@@ -775,13 +783,13 @@ class _Builder:
         frame = self.ev.tables[name]
         ref_label = self.t(f"reference_{design}")
         header = [self.t(key), ref_label, self.t(self._intervention_cost_key(design)), self.t("savings_col")]
-        rows, values = [], []
-        for rec in frame.itertuples(index=False):
-            label = self._domain_label(getattr(rec, key)) if key == "domain" else str(getattr(rec, key))
-            rows.append(
-                [label, self.f.dkk(rec.reference), self.f.dkk(rec.intervention), self.f.dkk(rec.savings, signed=True)]
-            )
-            values.append([label, float(rec.reference), float(rec.intervention), float(rec.savings)])
+        rows: list[list[str]] = []
+        values: list[list[Cell]] = []
+        columns = [key, "reference", "intervention", "savings"]
+        for group, reference, intervention, savings in frame[columns].itertuples(index=False, name=None):
+            label = self._domain_label(group) if key == "domain" else str(group)
+            rows.append([label, self.f.dkk(reference), self.f.dkk(intervention), self.f.dkk(savings, signed=True)])
+            values.append([label, float(reference), float(intervention), float(savings)])
         caption = self.t("figure_domain") if key == "domain" else self.t("figure_year")
         return Table(name, caption, header, rows, values, ["l", "r", "r", "r"])
 
@@ -815,14 +823,14 @@ class _Builder:
         frame = self.ev.tables["savings_sensitivity"]
         net = "Nettoresultat pr. familie" if self.lang == "da" else "Net result per family"
         header = [self.t("value"), self.t("setting"), self.t("savings_col"), net]
-        rows, values = [], []
-        for rec in frame.itertuples(index=False):
-            label = self._input_label(rec.input)
-            setting = self._setting_label(rec.input, float(rec.setting))
-            rows.append(
-                [label, setting, self.f.dkk(rec.savings_per_family), self.f.dkk(rec.net_per_family, signed=True)]
-            )
-            values.append([label, setting, _plain(rec.savings_per_family), _plain(rec.net_per_family)])
+        rows: list[list[str]] = []
+        values: list[list[Cell]] = []
+        columns = ["input", "setting", "savings_per_family", "net_per_family"]
+        for name, setting_value, savings, net_value in frame[columns].itertuples(index=False, name=None):
+            label = self._input_label(name)
+            setting = self._setting_label(name, float(setting_value))
+            rows.append([label, setting, self.f.dkk(savings), self.f.dkk(net_value, signed=True)])
+            values.append([label, setting, _plain(savings), _plain(net_value)])
         caption = self.t("figure_tornado")
         return Table("savings_sensitivity", caption, header, rows, values, ["l", "l", "r", "r"])
 
@@ -888,7 +896,8 @@ class _Builder:
             return None
         names = list(by_site)
         header = [self.t("variable"), *names]
-        rows, values = [], []
+        rows: list[list[str]] = []
+        values: list[list[Cell]] = []
         for measure in (m.id for m in measures() if m.per_site):
             label = self.t(f"measure:{measure}")
             results = [by_site[site].get(measure) for site in names]
@@ -899,7 +908,8 @@ class _Builder:
                 shown = [i for i, r in enumerate(results) if r is not None and r.available and not hidden[i]]
                 if shown:
                     hidden[min(shown, key=lambda i: _persons(results[i]))] = True
-            cells, cell_values = [label], [label]
+            cells: list[str] = [label]
+            cell_values: list[Cell] = [label]
             for r, h in zip(results, hidden, strict=True):
                 if r is None or not r.available:
                     cells.append("–")
@@ -1042,6 +1052,7 @@ class _Builder:
             "no_comparison_in_exact_cell": ("ingen med samme eksakte værdier", "none with the same exact values"),
             "enrolled_after_end": ("startet efter slutmåneden", "enrolled after the end month"),
         }
+        assert od.matching is not None  # an available design has its matching
         counts = {k: n for k, n in od.matching.dropped.items() if k in reasons}
         # Secondary suppression: with one reason hidden, another shown would give it away from the total.
         hide_all = any(not count_ok(n, self.min_cell) for n in counts.values())
@@ -1117,7 +1128,8 @@ class _Builder:
         rows, values, love = [], [], []
         for _, row in bal.iterrows():
             label = self._covariate_label(str(row["covariate"]))
-            cells, cell_values = [label], [label]
+            cells: list[str] = [label]
+            cell_values: list[Cell] = [label]
             hidden_side = {"before": False, "after": False}
             for side, columns in (
                 ("before", (("treated", ""), ("comparison", ""))),
@@ -1316,10 +1328,9 @@ class _Builder:
         if warnings is None or warnings.empty:
             return Section("data_quality", self.t("data_quality"), [self.t("data_quality_none")])
         header = [self.t("table"), self.t("rule"), self.t("n"), self.t("message")]
-        rows = [[str(w.table), str(w.rule), self.count(w.n), str(w.message)] for w in warnings.itertuples(index=False)]
-        values = [
-            [str(w.table), str(w.rule), self.count_value(w.n), str(w.message)] for w in warnings.itertuples(index=False)
-        ]
+        records = list(warnings[["table", "rule", "n", "message"]].itertuples(index=False, name=None))
+        rows = [[str(table), str(rule), self.count(n), str(message)] for table, rule, n, message in records]
+        values = [[str(table), str(rule), self.count_value(n), str(message)] for table, rule, n, message in records]
         table = Table("data_quality", self.t("data_quality"), header, rows, values, ["l", "l", "r", "l"])
         return Section("data_quality", self.t("data_quality"), [], [table])
 
