@@ -17,11 +17,13 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest || [ $$? -eq 5 ]  # 5 = no tests collected
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 # Regenerate the committed sample extracts (deterministic: same seed, same bytes).
 sample: $(STAMP)

@@ -212,6 +212,14 @@ def test_trajectory(ev):
     assert point("control", -36) == (1, 0, 0.0)
 
 
+def test_trajectory_points_carry_their_families(ev):
+    t = ev.tables["trajectory"].set_index(["arm", "k"])["families"]
+    # intervention k = −36: P1, P2 (F1) and P3 (F2) → 2 families; k = 27: P1, P2 → F1 only; k = 29: P1 → F1
+    assert (t[("intervention", -36)], t[("intervention", 27)], t[("intervention", 29)]) == (2, 1, 1)
+    # control k = −12: P4 (F3), P5 and P6 (F4) → 2 families; k = −36: P4 only → 1
+    assert (t[("control", -12)], t[("control", -36)]) == (2, 1)
+
+
 def test_trajectory_stops_at_e(folder):
     t = evaluate(folder, end="2023-06").tables["trajectory"]
     # With E = 2023-06 the last intervention point is P1's 2023-06: k = 27

@@ -414,6 +414,8 @@ def test_rates_table(trial):
         row = t.loc[key]
         assert (row["persons"], row["numerator"], row["denominator"]) == (persons, num, den), key
         assert row["rate"] == pytest.approx(num / den), key
+        # No two of these children share a family (ABSENCE_ROWS, YOUTH_WINDOWS), so families = persons.
+        assert row["families"] == persons, key
 
 
 def test_thin_share_sample_gives_a_reason_not_a_crash(tmp_path):

@@ -187,6 +187,34 @@ def test_expenditure_by_domain(exp_eval):
     assert sum(r["savings"] for r in domains.values()) == pytest.approx(650.0)
 
 
+def test_breakdowns_carry_the_families_behind_each_row(exp_eval):
+    # Denominators: 3 control and 2 intervention families in every row. Families with a non-zero amount:
+    #   employment: I1 1000, I2 200 + 800 | C1 3000, C2 2500        → 2 | 2
+    #   social:     I1 2000 − 300, I2 1500 | C1 2500, C2 1200 − 100 → 2 | 2
+    #   health:     I1 500 | C1 1000                                → 1 | 1
+    #   education:  none | C2 400                                   → 0 | 1
+    #   2022: I1 3000, I2 1700 | C1 5500, C2 1600; 2023: I1 200, I2 800 | C1 1000, C2 2400 → 2 | 2 each
+    domains = by_key(exp_eval.tables["savings_by_domain"], "domain")
+    expected = {"employment": (2, 2), "social": (2, 2), "health": (1, 1), "education": (0, 1)}
+    for domain, (itv, ctl) in expected.items():
+        row = domains[domain]
+        assert (row["families_intervention"], row["families_reference"]) == (2, 3), domain
+        assert (row["contributors_intervention"], row["contributors_reference"]) == (itv, ctl), domain
+    years = by_key(exp_eval.tables["savings_by_year"], "year")
+    for year in (2022, 2023):
+        assert (years[year]["contributors_intervention"], years[year]["contributors_reference"]) == (2, 2)
+
+
+def test_sensitivity_rows_carry_the_families_they_rest_on(exp_eval):
+    # E − 12 = 2022-02: only C1 (enrolled 2022-02) is enrolled by then, no intervention family.
+    horizon = sensitivity_rows(exp_eval, "horizon")
+    assert (horizon[-12.0]["families_intervention"], horizon[-12.0]["families_reference"]) == (0, 1)
+    for what in ("expenditure", "discount rate", "programme cost"):
+        for row in sensitivity_rows(exp_eval, what).values():
+            assert (row["families_intervention"], row["families_reference"]) == (2, 3), what
+    assert (horizon[12.0]["families_intervention"], horizon[12.0]["families_reference"]) == (2, 3)
+
+
 def test_expenditure_by_calendar_year(exp_eval):
     # Intervention (÷ 2): 2022: I1 1000 + 2000, I2 1500 + 200 = 4700 → 2350
     #                     2023: I1 500 − 300, I2 800        = 1000 →  500

@@ -448,7 +448,8 @@ def _by_month(est: _Estimate) -> pd.DataFrame:
     per_k["savings"] = per_k["reference"] - per_k["intervention"]
     per_k["cumulative_savings"] = per_k["savings"].cumsum()
     per_k.index.name = "k"
-    return _with_families(per_k.reset_index(), est, ref, itv, "k", ref["k"].to_numpy(), itv["k"].to_numpy())
+    table = per_k.reset_index()
+    return _with_families(table, est, ref, itv, ref["k"].to_numpy(), itv["k"].to_numpy(), table["k"].to_numpy())
 
 
 def _with_families(
@@ -456,25 +457,44 @@ def _with_families(
     est: _Estimate,
     reference: pd.DataFrame,
     actual: pd.DataFrame,
-    key: str,
     reference_keys: np.ndarray,
     actual_keys: np.ndarray,
+    row_keys: np.ndarray,
 ) -> pd.DataFrame:
     """A breakdown with the families behind each row: denominators and families with a cost in the row.
 
-    A family contributes to a row when its rows in it sum to a non-zero
-    amount; these are the contributions a disclosure rule for amounts
-    (a minimum number of families, dominance) needs.
+    ``*_keys`` are integer row keys (month since enrolment, year, domain
+    code) of each cost row and of each row of ``table``. A family
+    contributes to a row when its cost rows in it sum to a non-zero amount;
+    these are the contributions a disclosure rule for amounts (a minimum
+    number of families, dominance) needs.
     """
     out = table.copy()
     out["families_reference"] = est.n_reference
     out["families_intervention"] = est.n_intervention
     for side, rows, keys in (("reference", reference, reference_keys), ("intervention", actual, actual_keys)):
-        sums = pd.DataFrame({"key": keys, "fc": rows["fc"].to_numpy(), "value": rows["value"].to_numpy()})
-        per_family = sums.groupby(["key", "fc"])["value"].sum()
-        counted = (per_family != 0).groupby(level="key").sum()
-        out[f"contributors_{side}"] = counted.reindex(out[key].to_numpy(), fill_value=0).to_numpy().astype(int)
+        out[f"contributors_{side}"] = _contributors(rows, keys, row_keys)
     return out
+
+
+def _contributors(rows: pd.DataFrame, keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Families whose cost rows with each key in ``wanted`` sum to a non-zero amount.
+
+    One integer per (key, family) pair and a bincount of the values over the
+    pairs, rather than a group-by on a frame of the cost rows: breakdowns of
+    tens of millions of family-months stay in a few integer arrays.
+    """
+    if len(rows) == 0:
+        return np.zeros(len(wanted), dtype=np.int64)
+    fc = rows["fc"].to_numpy().astype(np.int64)
+    keys = np.asarray(keys, dtype=np.int64)
+    low, span = int(keys.min()), int(fc.max()) + 1
+    pairs, inverse = np.unique((keys - low) * span + fc, return_inverse=True)
+    sums = np.bincount(inverse, weights=rows["value"].to_numpy(), minlength=len(pairs))
+    counted = np.bincount((pairs[sums != 0] // span), minlength=int(keys.max()) - low + 1)
+    position = np.asarray(wanted, dtype=np.int64) - low
+    inside = (position >= 0) & (position < len(counted))
+    return np.where(inside, counted[np.clip(position, 0, len(counted) - 1)], 0)
 
 
 def _break_even_years(
@@ -657,10 +677,12 @@ def _breakdown(est: _Estimate, by: str) -> pd.DataFrame:
     actual = est.actual_rows
     reference = est.reference_rows
 
-    def keys(rows: pd.DataFrame) -> np.ndarray:
-        if by == "domain":
-            return rows["domain"].astype("str").to_numpy()
-        return _year_of(rows["t"].to_numpy())
+    def keys(rows: pd.DataFrame, names: list[str]) -> np.ndarray:
+        """Each cost row's year, or its domain's position among ``names``."""
+        if by != "domain":
+            return _year_of(rows["t"].to_numpy())
+        codes, uniques = pd.factorize(rows["domain"])
+        return np.append(pd.Index(names).get_indexer(pd.Index(uniques).astype("str")), -1)[codes]
 
     def per_family(rows: pd.DataFrame, n: int) -> pd.Series:
         if by == "domain":
@@ -674,7 +696,10 @@ def _breakdown(est: _Estimate, by: str) -> pd.DataFrame:
     out = out.fillna(0.0)
     out["savings"] = out["reference"] - out["intervention"]
     out.index.name = by
-    return _with_families(out.reset_index(), est, reference, actual, by, keys(reference), keys(actual))
+    table = out.reset_index()
+    names = [str(v) for v in table[by]] if by == "domain" else []
+    row_keys = np.arange(len(table)) if by == "domain" else table[by].to_numpy()
+    return _with_families(table, est, reference, actual, keys(reference, names), keys(actual, names), row_keys)
 
 
 def _sensitivity(

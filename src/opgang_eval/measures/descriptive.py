@@ -42,27 +42,33 @@ BENEFIT_STATUSES = (
 
 NO_STATUS = "no_status"
 
+#: Baseline rows of the status before enrolment are named ``baseline_status:<code>``; their ``status`` column
+#: holds the code, so no reader parses it out of the name.
+_STATUS_PREFIX = "baseline_status:"
+
 
 def flow_table(fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Design) -> pd.DataFrame:
     """CONSORT-style flow per arm: enrolled, exited, observed in ``E``, analysed per measure.
 
     The savings compare both arms in one estimate: each arm counts its
     families in it (the control arm none when the comparison is another group).
+    ``measure`` is the measure id of an ``analysed:<id>`` step (``None`` for
+    the others), so nothing has to parse it out of the step's name.
     """
     end_day = fr.end.end_time
     status_end = fr.status_at_end()
-    rows: list[tuple[str, str, str, int]] = []
+    rows: list[tuple[str, str | None, str, str, int]] = []
     for arm in fr.arms():
         fam = fr.families[fr.families["arm"] == arm]
         par = fr.parents[fr.parents["arm"] == arm]
         kids = fr.children[fr.children["arm"] == arm]
         exited = (fam["exited_on"].notna() & (fam["exited_on"] <= end_day)).sum()
-        steps = [
-            ("families_enrolled", "families", len(fam)),
-            ("parents_enrolled", "parents", len(par)),
-            ("children_enrolled", "children", len(kids)),
-            ("families_exited_before_end", "families", int(exited)),
-            ("parents_with_status_in_end", "parents", int((status_end[par["pc"].to_numpy()] >= 0).sum())),
+        steps: list[tuple[str, str | None, str, int]] = [
+            ("families_enrolled", None, "families", len(fam)),
+            ("parents_enrolled", None, "parents", len(par)),
+            ("children_enrolled", None, "children", len(kids)),
+            ("families_exited_before_end", None, "families", int(exited)),
+            ("parents_with_status_in_end", None, "parents", int((status_end[par["pc"].to_numpy()] >= 0).sum())),
         ]
         for m in measures():
             result = arms.get(arm, {}).get(m.id)
@@ -73,9 +79,9 @@ def flow_table(fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Des
             if isinstance(own, Amount) and own.available:  # one comparison of both arms, counted per arm
                 reference = own.parts.families_reference if design == "randomised" else 0
                 n = own.parts.families_intervention if arm == "intervention" else reference
-            steps.append((f"analysed:{m.id}", m.unit, n))
-        rows.extend((step, unit, arm, n) for step, unit, n in steps)
-    return pd.DataFrame(rows, columns=["step", "unit", "arm", "n"])
+            steps.append((f"analysed:{m.id}", m.id, m.unit, n))
+        rows.extend((step, measure, unit, arm, n) for step, measure, unit, n in steps)
+    return pd.DataFrame(rows, columns=["step", "measure", "unit", "arm", "n"])
 
 
 def _smd(a: np.ndarray, b: np.ndarray, binary: bool) -> float:
@@ -117,7 +123,7 @@ def baseline_table(fr: Frames) -> pd.DataFrame:
         flag = (base_status == code).astype(float)
         if flag.sum() == 0:
             continue
-        variables.append((f"baseline_status:{code}", "parents", True, by_arm(par, flag)))
+        variables.append((f"{_STATUS_PREFIX}{code}", "parents", True, by_arm(par, flag)))
     fam = fr.families
     n_families, fc = fr.codes.n_families, fam["fc"].to_numpy()
     kids = np.bincount(fr.children["fc"].to_numpy(), minlength=n_families)[fc].astype(float)
@@ -126,7 +132,13 @@ def baseline_table(fr: Frames) -> pd.DataFrame:
     variables.append(("parents_per_family", "families", False, by_arm(fam, adults)))
     rows = []
     for name, unit, binary, values in variables:
-        row: dict[str, object] = {"variable": name, "unit": unit, "kind": "share" if binary else "mean"}
+        status = name.split(":", 1)[1] if name.startswith(_STATUS_PREFIX) else None
+        row: dict[str, object] = {
+            "variable": name,
+            "status": status,
+            "unit": unit,
+            "kind": "share" if binary else "mean",
+        }
         for arm in arms:
             v = values[arm]
             row[arm] = float(v.mean()) if len(v) else float("nan")
@@ -178,8 +190,8 @@ def trajectory_table(fr: Frames, config: Config) -> pd.DataFrame:
     """Monthly share of parents in work or education by months since enrolment, per arm.
 
     ``k`` runs from −36 to the longest follow-up; the denominator of each
-    point is the parents with a status in that month, so later points rest
-    on the families enrolled earliest.
+    point (``n``) is the parents with a status in that month, so later points
+    rest on the families enrolled earliest; ``families`` are theirs.
 
     The parent-months are counted with ``np.bincount`` over one integer
     cell per (arm, k) — the cells run in the order a sorted group-by gives,
@@ -199,12 +211,17 @@ def trajectory_table(fr: Frames, config: Config) -> pd.DataFrame:
     cell = arm * n_k + (k - k_low)
     n = np.bincount(cell, minlength=len(arm_names) * n_k)
     with_work = np.bincount(cell[work], minlength=len(arm_names) * n_k)
+    # Families per cell: each (cell, family) pair once.
+    fc = fr.codes.person_family[pc[keep]].astype(np.int64)
+    pairs = np.unique(cell.astype(np.int64) * fr.codes.n_families + fc)
+    families = np.bincount(pairs // fr.codes.n_families, minlength=len(arm_names) * n_k)
     seen = np.flatnonzero(n)
     out = pd.DataFrame(
         {
             "arm": arm_names[seen // n_k] if n_k else arm_names[:0],
             "k": seen % n_k + k_low if n_k else seen,
             "n": n[seen],
+            "families": families[seen],
             "work": with_work[seen],
         }
     )
@@ -221,13 +238,15 @@ def rates_table(fr: Frames, config: Config) -> pd.DataFrame:
             for period in ("pre", "post"):
                 days = float(periods[f"days_absent_{period}"].sum())
                 total = float(periods[f"school_days_{period}"].sum())
-                rows.append(
-                    ("school_absence", arm, period, len(periods), days, total, days / total if total else np.nan)
-                )
+                families = int(periods["fc"].nunique())
+                rate = days / total if total else np.nan
+                rows.append(("school_absence", arm, period, len(periods), families, days, total, rate))
         win = youth_windows(fr, config, arm)
         if win is not None:
             for period in ("pre", "post"):
                 w = win[win["period"] == period]
                 jobs = int(w["job"].sum())
-                rows.append(("youth_jobs", arm, period, len(w), jobs, len(w), jobs / len(w) if len(w) else np.nan))
-    return pd.DataFrame(rows, columns=["measure", "arm", "period", "persons", "numerator", "denominator", "rate"])
+                rate = jobs / len(w) if len(w) else np.nan
+                rows.append(("youth_jobs", arm, period, len(w), int(w["fc"].nunique()), jobs, len(w), rate))
+    columns = ["measure", "arm", "period", "persons", "families", "numerator", "denominator", "rate"]
+    return pd.DataFrame(rows, columns=columns)

@@ -336,12 +336,15 @@ class _Builder:
     def flow(self) -> Section:
         flow = self.ev.tables["flow"]
         arms = list(dict.fromkeys(flow["arm"]))
-        steps = list(dict.fromkeys(flow["step"]))
+        steps = list(dict.fromkeys(zip(flow["step"], flow["measure"], strict=True)))
         rows, values = [], []
-        for step in steps:
+        for step, measure in steps:
             part = flow[flow["step"] == step].set_index("arm")["n"]
-            label = self._step_label(step)
-            hide = {"intervention"} if self.subset_hidden and step == "analysed:savings_per_family" else set()
+            label = self._step_label(step, measure)
+            spec = get_measure(measure) if isinstance(measure, str) else None
+            # With 1–4 intervention families left out of the matching, the families in the comparison are not given.
+            amount = spec is not None and spec.kind == "amount"
+            hide = {"intervention"} if self.subset_hidden and amount else set()
             rows.append([label] + [self.hidden if a in hide else self.count(part.get(a, 0)) for a in arms])
             values.append([label] + [self.hidden if a in hide else self.count_value(part.get(a, 0)) for a in arms])
         table = Table(
@@ -355,9 +358,8 @@ class _Builder:
         )
         return Section("flow", self.t("flow"), [self.t("flow_intro")], [table])
 
-    def _step_label(self, step: str) -> str:
-        if step.startswith("analysed:"):
-            measure = step.split(":", 1)[1]
+    def _step_label(self, step: str, measure: object) -> str:
+        if isinstance(measure, str):
             return ("Indgår i: " if self.lang == "da" else "Analysed: ") + self.t(f"measure:{measure}")
         labels = {
             "families_enrolled": ("Familier", "Families"),
@@ -375,7 +377,7 @@ class _Builder:
         m = self.min_cell
         shares = base[base["kind"] == "share"]
         hidden: dict[tuple[Hashable, str], bool] = {}
-        status_rows = shares[shares["variable"].str.startswith("baseline_status:")]
+        status_rows = shares[shares["status"].notna()]
         if len(status_rows):
             counts = status_rows[[f"count_{a}" for a in arms]].to_numpy(dtype=float)
             mask = complementary(counts, m, rows=False)
@@ -385,7 +387,7 @@ class _Builder:
         rows: list[list[str]] = []
         values: list[list[Cell]] = []
         for idx, row in base.iterrows():
-            label = self._variable_label(row["variable"])
+            label = self._variable_label(row["variable"], row["status"])
             cells: list[str] = [label]
             cell_values: list[Cell] = [label]
             any_hidden = False
@@ -410,9 +412,8 @@ class _Builder:
         table = Table("baseline", self.t("baseline"), header, rows, values, ["l"] + ["r"] * (len(header) - 1))
         return Section("baseline", self.t("baseline"), [self.t("baseline_intro")], [table])
 
-    def _variable_label(self, variable: str) -> str:
-        if variable.startswith("baseline_status:"):
-            status = variable.split(":", 1)[1]
+    def _variable_label(self, variable: str, status: object) -> str:
+        if isinstance(status, str):
             prefix = "Status før start: " if self.lang == "da" else "Status before enrolment: "
             return prefix + t(f"status:{status}", self.lang)
         labels = {
