@@ -92,7 +92,7 @@ def test_small_design_is_matched(small):
     assert od.available and od.kind == "matched"
     for measure, r in small.effects.items():
         assert r.design == "matched", measure
-    assert od.counts == {"treated": 3, "comparison": 6, "treated_used": 3, "comparison_used": 3}
+    assert (od.counts.treated, od.counts.comparison, od.counts.treated_used, od.counts.comparison_used) == (3, 6, 3, 3)
     assert od.matching.dropped == {}
     assert "observational" in od.description
 

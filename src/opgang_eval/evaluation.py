@@ -149,7 +149,7 @@ class Evaluation:
         groups = ", ".join(self.arms)
         if self.observational is not None:
             c = self.observational.counts
-            groups += f"; comparison pool of {c['comparison']:,} families"
+            groups += f"; comparison pool of {c.comparison:,} families"
         words = _DESIGN_WORDS[self.design]
         if self.observational is not None and not self.observational.available:
             words += f" – not available: {self.observational.reason}"

@@ -31,7 +31,20 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-__all__ = ["EventStudy", "event_study_from_rows"]
+from ..results import Parts
+
+__all__ = ["EventStudy", "PretrendTest", "event_study_from_rows"]
+
+
+@dataclass(frozen=True)
+class PretrendTest(Parts):
+    """The joint F test that every pre-enrolment coefficient is zero; NaN with a ``reason`` when it cannot be run."""
+
+    statistic: float = float("nan")
+    df_num: float = float("nan")
+    df_den: float = float("nan")
+    p_value: float = float("nan")
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,7 @@ class EventStudy:
     """
 
     table: pd.DataFrame
-    pretrend: dict[str, float]
+    pretrend: PretrendTest
     reference: int
     bin_months: int
     level: float
@@ -74,9 +87,9 @@ class EventStudy:
             return f"Event study: not available – {self.reason}"
         t = self.pretrend
         test = (
-            f"pre-trend F = {t['statistic']:.2f} ({t['df_num']:.0f}, {t['df_den']:.0f} df), p = {t['p_value']:.3f}"
-            if np.isfinite(t.get("p_value", np.nan))
-            else f"pre-trend test not available – {t.get('reason', '')}"
+            f"pre-trend F = {t.statistic:.2f} ({t.df_num:.0f}, {t.df_den:.0f} df), p = {t.p_value:.3f}"
+            if np.isfinite(t.p_value)
+            else f"pre-trend test not available – {t.reason or ''}"
         )
         unit = "months" if self.bin_months == 1 else "quarters"
         return f"Event study ({unit}, reference {self.reference}, {self.n_families:,} families); {test}"
@@ -201,12 +214,11 @@ def _distinct_per_cell(person: np.ndarray, cell: np.ndarray, n_cells: int) -> np
     return np.bincount(pairs % n_cells, minlength=n_cells)
 
 
-def _no_test(reason: str) -> dict[str, float]:
-    nan = float("nan")
-    return {"statistic": nan, "df_num": nan, "df_den": nan, "p_value": nan, "reason": reason}  # type: ignore[dict-item]
+def _no_test(reason: str) -> PretrendTest:
+    return PretrendTest(reason=reason)
 
 
-def _pretrend(beta: np.ndarray, cov: np.ndarray, n_groups: int) -> dict[str, float]:
+def _pretrend(beta: np.ndarray, cov: np.ndarray, n_groups: int) -> PretrendTest:
     """Joint F test that the pre-enrolment coefficients are zero (Wald / q, with G−1 denominator df).
 
     When the clustered covariance is singular — with few families whose
@@ -226,4 +238,4 @@ def _pretrend(beta: np.ndarray, cov: np.ndarray, n_groups: int) -> dict[str, flo
     wald = float(projected @ (projected / values[keep]))
     f = wald / q
     p = float(stats.f.sf(f, q, n_groups - 1))
-    return {"statistic": f, "df_num": float(q), "df_den": float(n_groups - 1), "p_value": p}
+    return PretrendTest(f, float(q), float(n_groups - 1), p)

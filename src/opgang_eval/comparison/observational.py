@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..config import Config
 from ..measures.frames import Frames
-from ..results import Design
+from ..results import Design, Parts
 from .balance import balance_table
 from .covariates import family_covariates
 from .design import ComparisonDesign
@@ -49,7 +49,18 @@ from .matching import (
     propensity_model,
 )
 
-__all__ = ["ObservationalDesign", "event_study", "observational_design"]
+__all__ = ["GroupCounts", "ObservationalDesign", "event_study", "observational_design"]
+
+
+@dataclass(frozen=True)
+class GroupCounts(Parts):
+    """Families in the two groups, and those with a positive weight (used in every estimate)."""
+
+    treated: int
+    comparison: int
+    treated_used: int = 0
+    comparison_used: int = 0
+
 
 _KIND_WORDS: dict[Design, str] = {
     "matched": "matched comparison group (observational, weaker than randomisation)",
@@ -90,7 +101,7 @@ class ObservationalDesign:
     model: PropensityModel | None = field(repr=False)
     matching: Matching | None = field(repr=False)
     balance: pd.DataFrame = field(repr=False)
-    counts: dict[str, int]
+    counts: GroupCounts
     description: str
     reason: str | None = None
 
@@ -120,9 +131,8 @@ class ObservationalDesign:
             f"{k.replace('_', ' ')}: {v}" for k, v in (self.matching.dropped if self.matching else {}).items()
         )
         return (
-            f"{self.description}. {c['treated_used']:,} of {c['treated']:,} intervention families compared with "
-            f"{c['comparison_used']:,} of {c['comparison']:,} pool families"
-            + (f" (left out: {dropped})" if dropped else "")
+            f"{self.description}. {c.treated_used:,} of {c.treated:,} intervention families compared with "
+            f"{c.comparison_used:,} of {c.comparison:,} pool families" + (f" (left out: {dropped})" if dropped else "")
         )
 
     def __str__(self) -> str:
@@ -142,14 +152,14 @@ def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
     kind: Design = "matched" if s.method == "nearest" else "weighted"
     cov = family_covariates(fr, config, ("intervention", "comparison"))
     treated_all = cov["treated"].to_numpy()
-    counts = {"treated": int(treated_all.sum()), "comparison": int((~treated_all).sum())}
+    counts = GroupCounts(int(treated_all.sum()), int((~treated_all).sum()))
     weights = np.zeros(fr.codes.n_families)
 
     def unavailable(reason: str, model: PropensityModel | None = None) -> ObservationalDesign:
         return ObservationalDesign(kind, weights, cov, model, None, pd.DataFrame(), counts, "", reason)
 
-    if counts["treated"] == 0 or counts["comparison"] == 0:
-        return unavailable("there are no " + ("intervention" if counts["treated"] == 0 else "comparison") + " families")
+    if counts.treated == 0 or counts.comparison == 0:
+        return unavailable("there are no " + ("intervention" if counts.treated == 0 else "comparison") + " families")
     # Families (pseudo-)enrolled after E have no follow-up: they take no part in the matching, so every
     # estimate rests on the same matched families (intervention ones are counted as left out).
     late = fr.codes.families["m_f"].to_numpy()[cov["fc"].to_numpy()] > fr.e
@@ -194,7 +204,7 @@ def observational_design(fr: Frames, config: Config) -> ObservationalDesign:
         matching = replace(matching, dropped={"enrolled_after_end": late_treated, **matching.dropped})
     weights[cov["fc"].to_numpy()] = matching.weights
     used = matching.weights > 0
-    counts.update(treated_used=int((used & treated).sum()), comparison_used=int((used & ~treated).sum()))
+    counts = replace(counts, treated_used=int((used & treated).sum()), comparison_used=int((used & ~treated).sum()))
     with_distance = pd.concat([pd.DataFrame({"distance": model.logit}), x[list(model.columns)]], axis=1)
     balance = balance_table(with_distance, treated, matching.weights)
     return ObservationalDesign(kind, weights, cov, model, matching, balance, counts, _describe(config, matching), None)

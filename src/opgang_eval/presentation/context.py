@@ -24,6 +24,8 @@ from matplotlib.figure import Figure as MplFigure
 from .. import __version__
 from ..comparison.balance import wwc_flag
 from ..comparison.covariates import COVARIATE_LABELS
+from ..comparison.event_study import EventStudy
+from ..comparison.observational import ObservationalDesign
 from ..config import Lang
 from ..costs.savings import CostAccount
 from ..evaluation import Evaluation
@@ -144,7 +146,7 @@ class _Builder:
         self.end = self.f.month(ev.end)
         self.observational = ev.design in ("matched", "weighted")
         od = ev.observational
-        left_out = od.counts["treated"] - od.counts["treated_used"] if od is not None and od.available else 0
+        left_out = od.counts.treated - od.counts.treated_used if od is not None and od.available else 0
         # 1–4 intervention families left out of the matched sample: everything sized or summed over the matched
         # intervention families would give them (and their covariates) away by difference with the full group.
         self.subset_hidden = 0 < left_out < self.min_cell
@@ -1042,9 +1044,9 @@ class _Builder:
             reason = f"{self.t('not_available')}: {od.reason}."
             return Section("comparison_group", self.t("comparison_group"), [*paragraphs, reason])
         c = od.counts
-        dropped = c["treated"] - c["treated_used"]
+        dropped = c.treated - c.treated_used
         if count_ok(dropped, self.min_cell):
-            used = self.count(c["treated_used"])
+            used = self.count(c.treated_used)
         else:  # the number left out is hidden, so the number included must not give it away
             used = f"Alle på nær {self.hidden}" if da else f"All but {self.hidden}"
         reasons = {
@@ -1061,18 +1063,18 @@ class _Builder:
             f"{self.hidden if hide_all else self.count(n)} {reasons[k][0 if da else 1]}" for k, n in counts.items()
         ]
         # The pool's size and the intervention families' add up to the families file's rows (appendix).
-        pool = self.count(c["comparison"]) if count_ok(c["treated"], self.min_cell) else self.hidden
+        pool = self.count(c.comparison) if count_ok(c.treated, self.min_cell) else self.hidden
         how = (
             f"{pool} registerfamilier uden tilbuddet udgør puljen. {used} af "
-            f"{self.count(c['treated'])} indsatsfamilier indgår"
+            f"{self.count(c.treated)} indsatsfamilier indgår"
             if da
             else f"The pool holds {pool} register families without the programme. {used} of "
-            f"{self.count(c['treated'])} intervention families are included"
+            f"{self.count(c.treated)} intervention families are included"
         )
         if dropped_parts:
             how += (" (udeladt: " if da else " (left out: ") + ", ".join(dropped_parts) + ")"
         # With 1–4 left out, the number compared (equal to those included in 1:1 matching) is not given.
-        compared = "" if self.subset_hidden else f"{self.count(c['comparison_used'])} "
+        compared = "" if self.subset_hidden else f"{self.count(c.comparison_used)} "
         how += (
             f", sammenlignet med {compared}familier fra puljen. "
             if da
@@ -1102,7 +1104,7 @@ class _Builder:
             f"{exact}{support}."
         )
 
-    def _balance(self, od: Any) -> tuple[Table, Figure | None]:
+    def _balance(self, od: ObservationalDesign) -> tuple[Table, Figure | None]:
         bal = od.balance
         m = self.min_cell
         weighted = od.kind == "weighted"
@@ -1185,7 +1187,7 @@ class _Builder:
         da, en = COVARIATE_LABELS[name]
         return da if self.lang == "da" else en
 
-    def _event_figure(self, study: Any) -> Figure:
+    def _event_figure(self, study: EventStudy) -> Figure:
         tab = study.table
         m = self.min_cell
         ok = (tab["persons_treated"] >= m) & (tab["persons_comparison"] >= m)
@@ -1209,11 +1211,11 @@ class _Builder:
         caption = self.t("figure_event")
         return self._figure("event_study", caption, fig)
 
-    def _pretrend_text(self, study: Any) -> str:
+    def _pretrend_text(self, study: EventStudy) -> str:
         da = self.lang == "da"
         test = study.pretrend
-        if not math.isfinite(test.get("p_value", float("nan"))):
-            why = test.get("reason", "")
+        if not math.isfinite(test.p_value):
+            why = test.reason or ""
             return (
                 f"Test for ens udvikling før start kunne ikke beregnes: {why}."
                 if da
@@ -1222,11 +1224,11 @@ class _Builder:
         if self.subset_hidden:  # the denominator degrees of freedom count the matched families
             df = ""
         elif da:
-            df = f" ({test['df_num']:.0f} og {test['df_den']:.0f} frihedsgrader)"
+            df = f" ({test.df_num:.0f} og {test.df_den:.0f} frihedsgrader)"
         else:
-            df = f" ({test['df_num']:.0f} and {test['df_den']:.0f} degrees of freedom)"
-        stat = f"F = {self.f.number(test['statistic'], 2)}{df}, p = {self.f.number(test['p_value'], 3)}"
-        if test["p_value"] < 0.05:
+            df = f" ({test.df_num:.0f} and {test.df_den:.0f} degrees of freedom)"
+        stat = f"F = {self.f.number(test.statistic, 2)}{df}, p = {self.f.number(test.p_value, 3)}"
+        if test.p_value < 0.05:
             verdict = (
                 "Grupperne udviklede sig forskelligt før start, hvilket svækker sammenligningen."
                 if da
