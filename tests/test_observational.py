@@ -174,6 +174,9 @@ def test_small_event_study_equals_differences_of_cell_means(small):
     assert t.loc[[-3, -1, 3, 21], "share_comparison"].tolist() == pytest.approx([2 / 3, 1 / 3, 2 / 3, 1 / 3])
     assert t.loc[-1, "std_error"] == 0
     assert t.loc[[-3, 3, 21], "persons_comparison"].tolist() == [3, 3, 3]  # C4–C6 have weight 0
+    # One parent per family: the families behind each cell are I1–I3 and C1–C3.
+    assert t.loc[[-3, 3, 21], "families_treated"].tolist() == [3, 3, 3]
+    assert t.loc[[-3, 3, 21], "families_comparison"].tolist() == [3, 3, 3]
     # Months without a status row in the groups are not estimable and not listed.
     assert t.index.tolist() == [-3, -1, 3, 21]
     assert small.tables["event_study"].equals(es.table)

@@ -58,7 +58,8 @@ class EventStudy:
         enrolment): ``estimate``, ``ci_low``, ``ci_high``, ``std_error``
         (0 and no interval at the reference), ``share_treated``,
         ``share_comparison`` (weighted cell means), ``persons_treated``,
-        ``persons_comparison`` (distinct parents behind each cell).
+        ``persons_comparison`` (distinct parents behind each cell),
+        ``families_treated``, ``families_comparison`` (their families).
     pretrend
         ``statistic`` (F), ``df_num``, ``df_den``, ``p_value`` of the joint
         test of the pre-enrolment coefficients; NaN with a ``reason`` when
@@ -153,6 +154,7 @@ def event_study_from_rows(
         mean = np.bincount(cell, weights=weight * y, minlength=n_cells) / w_cell
     periods = (np.arange(n_bins) + first_bin) * bin_months
     persons = _distinct_per_cell(person, cell, n_cells)
+    families = _distinct_per_cell(family, cell, n_cells)
     estimable = (w_cell[:n_bins] > 0) & (w_cell[n_bins:] > 0)
     groups, g = np.unique(family, return_inverse=True)
     n_groups = len(groups)
@@ -190,6 +192,8 @@ def event_study_from_rows(
             "share_comparison": mean[:n_bins],
             "persons_treated": persons[n_bins:],
             "persons_comparison": persons[:n_bins],
+            "families_treated": families[n_bins:],
+            "families_comparison": families[:n_bins],
         }
     )
     table = table[estimable].reset_index(drop=True)  # periods with parents of both groups (within E)
