@@ -263,7 +263,8 @@ def _by_site(inputs: Inputs) -> dict[str, dict[str, dict[str, Result]]]:
     for site in sites:
         sub = fr.subset(site)
         view = Inputs(sub, inputs.config, inputs.unit_costs, inputs.design, ("site", site))
-        out[site] = {arm: {m.id: m.compute(view, arm) for m in measures() if m.per_site} for arm in sub.arms()}
+        if sub.arms():  # a site of comparison families only has no arm of its own
+            out[site] = {arm: {m.id: m.compute(view, arm) for m in measures() if m.per_site} for arm in sub.arms()}
     return out
 
 

@@ -894,7 +894,8 @@ class _Builder:
         return self._figure("savings_sensitivity", caption, fig)
 
     def by_site(self) -> Section | None:
-        by_site = {site: arms.get("intervention", {}) for site, arms in self.ev.by_site.items()}
+        # The intervention arm's results in each site that has intervention families.
+        by_site = {site: arms["intervention"] for site, arms in self.ev.by_site.items() if "intervention" in arms}
         if not by_site:
             return None
         names = list(by_site)
