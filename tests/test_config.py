@@ -54,6 +54,12 @@ def test_the_floor_holds_on_every_path(tmp_path: Path):
     assert refused(oe.Config.resolve, {"min_cell": 3}, default=base) == [("config", "min_cell", "3")]
     assert refused(oe.Config.resolve, toml) == [("evaluation.toml", "min_cell", "3")]
     assert refused(base.replace, min_cell=3) == [("replace()", "min_cell", "3")]
+    # pydantic's own escape hatches skip validation; here they do not.
+    assert refused(base.model_copy, update={"min_cell": 3}) == [("model_copy()", "min_cell", "3")]
+    assert refused(oe.Config.model_construct, min_cell=3) == [("model_construct()", "min_cell", "3")]
+    assert columns(base.comparison.model_copy, update={"ratio": 0}) == ["comparison.ratio"]
+    assert columns(ComparisonSettings.model_construct, ratio=0) == ["comparison.ratio"]
+    assert base.model_copy(update={"min_cell": 7}).min_cell == 7 and base.model_copy() == base
 
 
 def test_an_unknown_language_names_the_key():

@@ -282,6 +282,19 @@ class ComparisonSettings(BaseModel):
         except PydanticValidationError as exc:
             raise _config_error(exc, {"comparison": data}, _source(info, "ComparisonSettings()"), nested=True) from None
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> ComparisonSettings:
+        """A copy; with ``update``, checked (pydantic's own copy would skip validation)."""
+        if update:
+            data = {name: getattr(self, name) for name in type(self).model_fields}
+            return type(self).model_validate({**data, **update}, context={"source": "model_copy()"})
+        return super().model_copy(deep=deep)
+
+    @classmethod
+    # The pydantic mypy plugin gives model_construct a keyword per field; this one takes the same keywords.
+    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> ComparisonSettings:  # type: ignore[override]
+        """Build from values, checked (pydantic's own construct skips validation)."""
+        return cls.model_validate(values, context={"source": "model_construct()"})
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(f"ComparisonSettings is frozen; cannot assign to field {name!r}.")
 
@@ -502,6 +515,18 @@ class Config(BaseModel):
         :class:`ComparisonSettings` replaces the whole table.
         """
         return self._merged(changes, "replace()")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Config:
+        """A copy; with ``update``, checked like :meth:`replace` (pydantic's own copy would skip validation)."""
+        if update:
+            return self._merged(update, "model_copy()")
+        return super().model_copy(deep=deep)
+
+    @classmethod
+    # The pydantic mypy plugin gives model_construct a keyword per field; this one takes the same keywords.
+    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Config:  # type: ignore[override]
+        """Build from values, checked (pydantic's own construct skips validation, and with it the disclosure floor)."""
+        return cls.model_validate(values, context={"source": "model_construct()"})
 
     def _merged(self, changes: Mapping[str, Any], source: str) -> Config:
         """Check ``changes`` on top of this configuration (a ``comparison`` dict on top of its table)."""
