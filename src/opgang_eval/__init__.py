@@ -18,7 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .errors import ConfigError, DataQualityWarning, OpgangError, OpgangWarning, ValidationError
     from .evaluation import Evaluation, evaluate
     from .loading import Extracts, Source, load
-    from .measures.registry import AnalysisRows, Inputs, Measure, measures, register_measure, unregister_measure
+    from .measures.registry import (
+        AnalysisRows,
+        Inputs,
+        Measure,
+        register_measure,
+        registered_measures,
+        unregister_measure,
+    )
     from .presentation import plot, render_report
     from .presentation.texts import add_words
     from .registers import dream_months, map_status, status_mapping
@@ -57,7 +64,7 @@ _WHERE = {
     "AnalysisRows": "measures.registry",
     "Inputs": "measures.registry",
     "Measure": "measures.registry",
-    "measures": "measures.registry",
+    "registered_measures": "measures.registry",
     "register_measure": "measures.registry",
     "unregister_measure": "measures.registry",
     "add_words": "presentation.texts",
@@ -111,9 +118,9 @@ __all__ = [
     "evaluate",
     "load",
     "map_status",
-    "measures",
     "plot",
     "register_measure",
+    "registered_measures",
     "render_report",
     "status_mapping",
     "unregister_measure",

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .comparison import (
+    DESIGN_WORDS,
     ComparisonDesign,
     EventStudy,
     ObservationalDesign,
@@ -25,19 +26,12 @@ from .costs.savings import SavingsAccount, savings_account
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
 from .measures.frames import Frames, build_frames
-from .measures.registry import Inputs, measures
+from .measures.registry import Inputs, Measure, measures
 from .measures.survey import survey_changes
 from .progress import Progress
 from .results import Design, Result
 
 __all__ = ["Evaluation", "evaluate"]
-
-_DESIGN_WORDS: dict[Design, str] = {
-    "randomised": "randomised control arm",
-    "matched": "matched comparison group (observational, weaker than randomisation)",
-    "weighted": "weighted comparison group (observational, weaker than randomisation)",
-    "before_after": "no comparison group",
-}
 
 #: Results by site: site → arm → measure id → result.
 BySite = Mapping[str, Mapping[str, Mapping[str, Result]]]
@@ -79,6 +73,10 @@ class Evaluation:
         (``None`` without intervention families).
     by_site
         Site → arm → measure id → result, for the measures computed per site.
+    declared
+        The measure declarations this evaluation computed, in report order (the
+        registry at the time of :func:`evaluate`): every view of it lists these,
+        so a measure registered or removed afterwards changes nothing here.
     """
 
     arms: Mapping[str, Mapping[str, Result]]
@@ -94,6 +92,7 @@ class Evaluation:
     event_study: EventStudy | None = field(default=None, repr=False)
     savings: SavingsAccount | None = field(default=None, repr=False)
     by_site: BySite = field(default_factory=dict, repr=False)
+    declared: tuple[Measure, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         freeze = MappingProxyType
@@ -118,6 +117,10 @@ class Evaluation:
     def has_control(self) -> bool:
         return "control" in self.arms
 
+    def declaration(self, measure_id: str) -> Measure | None:
+        """The declaration of a measure this evaluation computed (``None`` for an id it did not)."""
+        return next((m for m in self.declared if m.id == measure_id), None)
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy table of every result: measures per arm, effects, survey items."""
         results: list[Result] = []
@@ -131,7 +134,7 @@ class Evaluation:
     def summary(self) -> pd.DataFrame:
         """Compact view: one row per headline with both arms and the effect."""
         rows = []
-        for measure in (m.id for m in measures()):
+        for measure in (m.id for m in self.declared):
             row: dict[str, Any] = {"measure": measure}
             for arm, per_arm in self.arms.items():
                 r = per_arm.get(measure)
@@ -150,7 +153,7 @@ class Evaluation:
         if self.observational is not None:
             c = self.observational.counts
             groups += f"; comparison pool of {c.comparison:,} families"
-        words = _DESIGN_WORDS[self.design]
+        words = DESIGN_WORDS[self.design]
         if self.observational is not None and not self.observational.available:
             words += f" – not available: {self.observational.reason}"
         return f"Evaluation to {self.end} ({groups}); effects: {words}"
@@ -196,9 +199,10 @@ def evaluate(
         design = _design(fr, od)
         inputs = Inputs(fr, cfg, extracts.unit_costs, design)
         bar.step("measures, bootstrap and savings")
-        arms = {arm: {m.id: m.compute(inputs, arm) for m in measures()} for arm in fr.arms()}
+        declared = measures()  # the registry as it is now: what this evaluation computed and reports
+        arms = {arm: {m.id: m.compute(inputs, arm) for m in declared} for arm in fr.arms()}
         bar.step("effects")
-        effects = {m.id: estimate_effect(m, inputs, arms) for m in measures()}
+        effects = {m.id: estimate_effect(m, inputs, arms) for m in declared}
         bar.step("event study")
         extra: dict[str, pd.DataFrame] = {}
         study = None
@@ -209,9 +213,12 @@ def evaluate(
                 extra["event_study"] = study.table
         bar.step("descriptive tables, sites and survey")
         account = savings_account(inputs)
-        by_site = _by_site(inputs)
+        by_site = _by_site(inputs, declared)
+        # The savings may rest on the control arm although the effects do not (an observational design that
+        # could not be built falls back to it): the flow counts the families of the comparison the savings made.
+        savings_design = account.account.design if account.account is not None else design.kind
         tables = {
-            "flow": flow_table(fr, arms, design.kind),
+            "flow": flow_table(fr, arms, savings_design, declared),
             "baseline": baseline_table(fr),
             "transitions": transition_table(fr),
             "trajectory": trajectory_table(fr, cfg),
@@ -235,6 +242,7 @@ def evaluate(
         study,
         account,
         by_site,
+        declared,
     )
 
 
@@ -255,7 +263,7 @@ def _design(fr: Frames, od: ObservationalDesign | None) -> ComparisonDesign:
     return no_comparison()
 
 
-def _by_site(inputs: Inputs) -> dict[str, dict[str, dict[str, Result]]]:
+def _by_site(inputs: Inputs, declared: tuple[Measure, ...]) -> dict[str, dict[str, dict[str, Result]]]:
     """The per-site measures of each site and arm (the site's families only; savings are not split by site)."""
     fr = inputs.frames
     sites = sorted(fr.families["site"].dropna().astype("str").unique())
@@ -264,7 +272,7 @@ def _by_site(inputs: Inputs) -> dict[str, dict[str, dict[str, Result]]]:
         sub = fr.subset(site)
         view = Inputs(sub, inputs.config, inputs.unit_costs, inputs.design, ("site", site))
         if sub.arms():  # a site of comparison families only has no arm of its own
-            out[site] = {arm: {m.id: m.compute(view, arm) for m in measures() if m.per_site} for arm in sub.arms()}
+            out[site] = {arm: {m.id: m.compute(view, arm) for m in declared if m.per_site} for arm in sub.arms()}
     return out
 
 

@@ -146,12 +146,14 @@ class EffectCell:
     baseline of a difference-in-differences). ``with_outcome`` counts the
     persons with a yes for a yes/no outcome (``None`` otherwise); with
     ``persons`` it is what disclosure control needs for the cell.
+    ``persons`` is ``None`` for a cell about families (the savings' mean cost
+    per family).
     """
 
     group: str
     period: Literal["pre", "post"]
     mean: float
-    persons: int
+    persons: int | None
     families: int
     with_outcome: int | None
     weight: float

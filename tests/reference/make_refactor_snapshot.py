@@ -10,8 +10,9 @@ version whose numbers are known to be right:
     git worktree add /tmp/before fa83286
     PYTHONPATH=/tmp/before/src .venv/bin/python tests/reference/make_refactor_snapshot.py
 
-Every value is written with ``repr`` (shortest round-trip form), so the
-comparison can be exact.
+Every number is written with ``repr`` (shortest round-trip form), so the
+comparison can be exact; the texts (reason, method, design, scale) beside
+them as they are (``text:`` before the key).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ HERE = Path(__file__).parent
 SAMPLE = HERE.parent.parent / "data" / "sample"
 OUT = HERE / "refactor_snapshot.csv"
 
-#: Result fields compared (those every version has).
+#: Result fields compared (those every version has): numbers, and the words that go with them.
 FIELDS = ("estimate", "ci_low", "ci_high", "n", "n_families", "std_error", "p_value")
+TEXT_FIELDS = ("reason", "method", "design", "scale")
 
 
 def scenarios(tmp: Path) -> dict[str, tuple[Path, dict[str, object]]]:
@@ -83,17 +85,27 @@ def rows(name: str, ev: oe.Evaluation) -> list[tuple[str, str, str]]:
         if isinstance(value, float | int | np.floating | np.integer) and not isinstance(value, bool):
             out.append((name, key, repr(float(value))))
 
+    def words(key: str, r: object) -> None:
+        for f in TEXT_FIELDS:
+            value = getattr(r, f, None)
+            if value is not None:
+                out.append((name, f"text:{key}/{f}", str(value)))
+
     for arm, per_arm in ev.arms.items():
         for measure, r in per_arm.items():
             for f in FIELDS:
                 put(f"arm/{arm}/{measure}/{f}", getattr(r, f, None))
+            words(f"arm/{arm}/{measure}", r)
     for measure, r in ev.effects.items():
         for f in FIELDS:
             put(f"effect/{measure}/{f}", getattr(r, f, None))
+        words(f"effect/{measure}", r)
+    out.append((name, "text:design", "none" if ev.design == "before_after" else str(ev.design)))
     for arm, per_arm in ev.survey_by_arm.items():
         for item, r in per_arm.items():
             for f in FIELDS:
                 put(f"survey/{arm}/{item}/{f}", getattr(r, f, None))
+            words(f"survey/{arm}/{item}", r)
             for p in ("mean_baseline", "mean_followup", "p_value"):
                 put(f"survey/{arm}/{item}/parts/{p}", r.parts[p])
     sv = ev.measures.get("savings_per_family")

@@ -1,11 +1,12 @@
 """Comparisons of the intervention arm: with a randomised control arm, or with a matched register pool."""
 
-from .design import ComparisonDesign, no_comparison, randomised
+from .design import DESIGN_WORDS, ComparisonDesign, no_comparison, randomised
 from .effects import SE_CONVENTION, estimate_effect, regression_effect
 from .event_study import EventStudy
 from .observational import ObservationalDesign, event_study, observational_design
 
 __all__ = [
+    "DESIGN_WORDS",
     "SE_CONVENTION",
     "ComparisonDesign",
     "EventStudy",

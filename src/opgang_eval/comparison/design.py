@@ -24,7 +24,15 @@ from ..measures.frames import Frames
 from ..measures.registry import DesignFamily
 from ..results import Design
 
-__all__ = ["ComparisonDesign", "no_comparison", "randomised"]
+__all__ = ["DESIGN_WORDS", "ComparisonDesign", "no_comparison", "randomised"]
+
+#: Each design in a few words (the evaluation's heading; the randomised and no-comparison designs' description).
+DESIGN_WORDS: dict[Design, str] = {
+    "randomised": "randomised control arm",
+    "matched": "matched comparison group (observational, weaker than randomisation)",
+    "weighted": "weighted comparison group (observational, weaker than randomisation)",
+    "before_after": "no comparison group",
+}
 
 
 @dataclass(frozen=True)
@@ -87,12 +95,12 @@ class ComparisonDesign:
 def randomised(fr: Frames) -> ComparisonDesign:
     """The control arm, with stratum fixed effects where the families have strata."""
     return ComparisonDesign(
-        "randomised", "control", "randomised control arm", strata=fr.codes.families["stratum"].array
+        "randomised", "control", DESIGN_WORDS["randomised"], strata=fr.codes.families["stratum"].array
     )
 
 
 def no_comparison() -> ComparisonDesign:
     """No control arm and no comparison pool: effects cannot be estimated, savings are before-after."""
     return ComparisonDesign(
-        "before_after", None, "no comparison group", reason="there is no control arm to compare with"
+        "before_after", None, DESIGN_WORDS["before_after"], reason="there is no control arm to compare with"
     )

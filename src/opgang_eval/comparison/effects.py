@@ -125,7 +125,7 @@ def estimate_effect(measure: Measure, inputs: Inputs, arms: Mapping[str, Mapping
     if measure.effect is not None:
         return measure.effect(inputs)
     if design.reason is not None or design.family is None or design.reference_arm is None:
-        return unavailable_effect(measure, design, design.reason or "there is no comparison group", design.description)
+        return unavailable_effect(measure, design, design.reason or "there is no comparison group")
     contrast = measure.contrast.get(design.family)
     if contrast is None or measure.rows is None:
         return unavailable_effect(measure, design, f"the measure has no effect in the {design.kind} design")
@@ -135,7 +135,7 @@ def estimate_effect(measure: Measure, inputs: Inputs, arms: Mapping[str, Mapping
                 return unavailable_effect(measure, design, f"there is no {arm} arm to compare with")
     rows = measure.rows(inputs, ("intervention", design.reference_arm), contrast)
     if isinstance(rows, str):
-        return unavailable_effect(measure, design, rows)
+        return unavailable_effect(measure, design, rows, design.description if design.family == "observational" else "")
     family_weight = None
     if design.weights is not None:
         family_weight = design.weights[rows.fc]
@@ -163,8 +163,10 @@ def _fit(
     observational = design.family == "observational"
     method = rows.method + fe + (f"; {design.description}" if observational else "") + f"; {SE_CONVENTION}"
     parts = _parts(measure.id, rows, weights, did, design, arms, strata)
-    if parts.families_intervention == 0 or parts.families_reference == 0:
-        return unavailable_effect(measure, design, "no family of one of the groups has the data this measure needs")
+    if observational and (parts.families_intervention == 0 or parts.families_reference == 0):
+        # (Randomised: the measure's rows say which arm has none; a group without rows left is "too few families".)
+        why = "no family of one of the groups has the data this measure needs"
+        return unavailable_effect(measure, design, why, method)
     ones = np.ones(len(rows))
     if did:
         post = rows.post.astype(float)

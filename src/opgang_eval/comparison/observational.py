@@ -62,12 +62,6 @@ class GroupCounts(Parts):
     comparison_used: int = 0
 
 
-_KIND_WORDS: dict[Design, str] = {
-    "matched": "matched comparison group (observational, weaker than randomisation)",
-    "weighted": "weighted comparison group (observational, weaker than randomisation)",
-}
-
-
 @dataclass(frozen=True)
 class ObservationalDesign:
     """How the comparison group was built, and how well it balances the covariates.
@@ -114,7 +108,7 @@ class ObservationalDesign:
         return ComparisonDesign(
             self.kind,
             "comparison",
-            self.description or _KIND_WORDS[self.kind],
+            self.description,
             weights=self.weights,
             reason=self.reason,
         )

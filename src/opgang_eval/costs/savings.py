@@ -625,9 +625,9 @@ def _savings_cells(est: _Estimate, parts: SavingsParts, reference: str) -> Effec
     """The savings effect's two sides: mean cost per family in the window and the families behind it."""
     cells = (
         EffectCell(
-            "intervention", "post", parts.mean_cost_intervention, 0, est.n_intervention, None, est.n_intervention
+            "intervention", "post", parts.mean_cost_intervention, None, est.n_intervention, None, est.n_intervention
         ),
-        EffectCell(reference, "post", parts.mean_cost_reference, 0, est.n_control, None, est.n_control),
+        EffectCell(reference, "post", parts.mean_cost_reference, None, est.n_control, None, est.n_control),
     )
     return EffectParts(cells, families_intervention=est.n_intervention, families_reference=est.n_control)
 

@@ -7,7 +7,7 @@ disclosure rule without recomputing anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ from ..results import Amount, Design, Result
 from ..schema import STATUS
 from .frames import Frames
 from .headline import absence_periods, youth_windows
-from .registry import measures
+from .registry import Measure
 
 __all__ = [
     "BENEFIT_STATUSES",
@@ -47,11 +47,14 @@ NO_STATUS = "no_status"
 _STATUS_PREFIX = "baseline_status:"
 
 
-def flow_table(fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Design) -> pd.DataFrame:
+def flow_table(
+    fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Design, declared: Sequence[Measure]
+) -> pd.DataFrame:
     """CONSORT-style flow per arm: enrolled, exited, observed in ``E``, analysed per measure.
 
     The savings compare both arms in one estimate: each arm counts its
-    families in it (the control arm none when the comparison is another group).
+    families in it (the control arm none when the savings' comparison —
+    ``design`` — is another group).
     ``measure`` is the measure id of an ``analysed:<id>`` step (``None`` for
     the others), so nothing has to parse it out of the step's name.
     """
@@ -70,7 +73,7 @@ def flow_table(fr: Frames, arms: Mapping[str, Mapping[str, Result]], design: Des
             ("families_exited_before_end", None, "families", int(exited)),
             ("parents_with_status_in_end", None, "parents", int((status_end[par["pc"].to_numpy()] >= 0).sum())),
         ]
-        for m in measures():
+        for m in declared:
             result = arms.get(arm, {}).get(m.id)
             if result is None:
                 continue

@@ -236,7 +236,7 @@ def absence_rows(inputs: Inputs, arms: tuple[str, str], contrast: Contrast) -> A
         periods = absence_periods(fr, arm)
         if periods is None:
             return "the school_absence table was not given"
-        if periods.empty:
+        if periods.empty and inputs.design.family != "observational":
             return f"no child of the {arm} arm has absence rows in both periods"
         pc, fc = periods["pc"].to_numpy(), periods["fc"].to_numpy()
         for period in ("pre", "post"):
@@ -359,7 +359,7 @@ def youth_rows(inputs: Inputs, arms: tuple[str, str], contrast: Contrast) -> Ana
         win = youth_windows(inputs.frames, inputs.config, arm)
         if win is None:
             return "the youth_jobs table was not given"
-        if win.empty:
+        if win.empty and inputs.design.family != "observational":
             return f"the {arm} arm has no youths"
         blocks.append(win.assign(treated=arm == arms[0]))
     rows = pd.concat(blocks, ignore_index=True)

@@ -47,6 +47,7 @@ __all__ = [
     "get_measure",
     "measures",
     "register_measure",
+    "registered_measures",
     "unregister_measure",
 ]
 
@@ -187,6 +188,9 @@ class Measure:
 
 
 _REGISTRY: dict[str, Measure] = {}
+#: Ids of the contract's own measures: they cannot be unregistered (nothing could bring them back).
+_BUILTIN: frozenset[str] = frozenset()
+_LOADED = False
 
 
 def register_measure(measure: Measure) -> Measure:
@@ -202,7 +206,7 @@ def register_measure(measure: Measure) -> Measure:
     if not _ID.match(measure.id):
         problem = "A measure id is lower case letters, digits and _ (starting with a letter)."
     elif measure.id in _REGISTRY:
-        problem = f"A measure '{measure.id}' is registered already; unregister it first or choose another id."
+        problem = f"A measure '{measure.id}' is registered already; choose another id."
     elif measure.rows is not None and measure.effect is not None:
         problem = "Give either rows (the one effect estimator) or effect (the measure's own), not both."
     if problem:
@@ -213,8 +217,19 @@ def register_measure(measure: Measure) -> Measure:
 
 
 def unregister_measure(measure_id: str) -> None:
-    """Remove a measure added with :func:`register_measure` (e.g. at the end of a test)."""
+    """Remove a measure added with :func:`register_measure` (e.g. at the end of a test).
+
+    Raises
+    ------
+    ConfigError
+        For a measure of the data contract (built in).
+    """
     _builtin()
+    if measure_id in _BUILTIN:
+        hint = "The contract's own measures cannot be removed; an evaluation always reports them."
+        raise ConfigError.from_failures(
+            [Failure("config", "measures", "id", None, "", measure_id, Rule.BAD_CONFIG, hint)]
+        )
     _REGISTRY.pop(measure_id, None)
 
 
@@ -224,6 +239,10 @@ def measures() -> tuple[Measure, ...]:
     return tuple(_REGISTRY.values())
 
 
+#: The public name (``oe.registered_measures()``): ``oe.measures`` is the subpackage.
+registered_measures = measures
+
+
 def get_measure(measure_id: str) -> Measure | None:
     """The declaration of ``measure_id`` (``None`` when none is registered under it)."""
     _builtin()
@@ -231,5 +250,14 @@ def get_measure(measure_id: str) -> Measure | None:
 
 
 def _builtin() -> None:
-    """Register the contract's measures on first use (their module imports this one)."""
-    from . import builtin  # noqa: F401  (registers on import)
+    """Register the contract's measures once, on first use, before any other (their module imports this one)."""
+    global _LOADED, _BUILTIN
+    if _LOADED:
+        return
+    from .builtin import declarations
+
+    built = declarations()
+    _LOADED = True
+    for measure in built:
+        register_measure(measure)
+    _BUILTIN = frozenset(m.id for m in built)

@@ -26,15 +26,16 @@ from ..comparison.balance import wwc_flag
 from ..comparison.covariates import COVARIATE_LABELS
 from ..comparison.event_study import EventStudy
 from ..comparison.observational import ObservationalDesign
-from ..config import Lang
+from ..config import MIN_CELL_FLOOR, Lang
 from ..costs.savings import CostAccount
+from ..errors import ConfigError, Failure, Rule
 from ..evaluation import Evaluation
-from ..measures.registry import Measure, get_measure, measures
+from ..measures.registry import Measure
 from ..results import Amount, Effect, RateChangeParts, RelativeChange, Result, Share, SurveyChange
 from . import figures
 from .disclosure import complementary, count_ok, marker, share_ok
 from .formatting import Formatter
-from .texts import t
+from .texts import missing_words, t
 
 __all__ = ["Context", "Figure", "Section", "Table", "build_context"]
 
@@ -141,7 +142,13 @@ class _Builder:
         self.made: dict[str, MplFigure] = {}
         self.lang = lang
         self.f = Formatter(lang)
-        self.min_cell = ev.config.min_cell
+        # The configuration cannot hold a lower threshold; the floor is applied here as well, where it matters.
+        self.min_cell = max(MIN_CELL_FLOOR, ev.config.min_cell)
+        missing = missing_words(f"{kind}:{m.id}" for m in ev.declared for kind in ("measure", "definition"))
+        if missing:
+            hint = "Add the words of each registered measure with oe.add_words (see CONTRIBUTING.md)."
+            failures = [Failure("config", "words", key, None, "", "", Rule.BAD_CONFIG, hint) for key in missing]
+            raise ConfigError.from_failures(failures)
         self.hidden = marker(self.min_cell)
         self.end = self.f.month(ev.end)
         self.observational = ev.design in ("matched", "weighted")
@@ -187,7 +194,7 @@ class _Builder:
             families = [r.parts.families_intervention, r.parts.families_reference]
             return all(n == 0 or n >= m for n in families) and families[0] >= m
         if isinstance(r, Effect):
-            spec = get_measure(r.measure)
+            spec = self.ev.declaration(r.measure)
             if spec is not None and spec.effect is not None:  # the measure's own comparison (savings)
                 return self.shown(self.ev.measures.get(r.measure))
             if self.observational:
@@ -213,7 +220,7 @@ class _Builder:
         single = not any(cell.period == "pre" for cell in cells)
         for cell in cells:
             n, with_ = cell.persons, cell.with_outcome
-            if not (share_ok(with_, n, m) if single and with_ is not None else n >= m):
+            if n is None or not (share_ok(with_, n, m) if single and with_ is not None else n >= m):
                 return False
         return self.shown(self.ev.measures.get(r.measure))
 
@@ -343,7 +350,7 @@ class _Builder:
         for step, measure in steps:
             part = flow[flow["step"] == step].set_index("arm")["n"]
             label = self._step_label(step, measure)
-            spec = get_measure(measure) if isinstance(measure, str) else None
+            spec = self.ev.declaration(measure) if isinstance(measure, str) else None
             # With 1–4 intervention families left out of the matching, the families in the comparison are not given.
             amount = spec is not None and spec.kind == "amount"
             hide = {"intervention"} if self.subset_hidden and amount else set()
@@ -432,7 +439,7 @@ class _Builder:
 
     def measures(self) -> Section:
         # Amounts (the savings) have the economics section of their own.
-        subs = [self._measure_section(m) for m in measures() if m.kind != "amount"]
+        subs = [self._measure_section(m) for m in self.ev.declared if m.kind != "amount"]
         forest = self._forest()
         return Section(
             "results",
@@ -511,7 +518,7 @@ class _Builder:
         return self.f.percent(r.parts.pre_rate, 1), self.f.percent(r.parts.post_rate, 1)
 
     def _result_row(self, r: Result, label: str) -> list[str]:
-        spec = get_measure(r.measure)
+        spec = self.ev.declaration(r.measure)
         relative = spec is not None and spec.kind == "relative_change"
         ok = self.shown(r)
         if not r.available:
@@ -617,7 +624,7 @@ class _Builder:
 
     def _forest(self) -> Figure | None:
         rows = []
-        for m in measures():
+        for m in self.ev.declared:
             e = self.ev.effects.get(m.id)
             if m.effect_scale == "DKK" or e is None or not self.shown(e):  # the forest is in percentage points
                 continue
@@ -902,7 +909,7 @@ class _Builder:
         header = [self.t("variable"), *names]
         rows: list[list[str]] = []
         values: list[list[Cell]] = []
-        for measure in (m.id for m in measures() if m.per_site):
+        for measure in (m.id for m in self.ev.declared if m.per_site):
             label = self.t(f"measure:{measure}")
             results = [by_site[site].get(measure) for site in names]
             hidden = [r is not None and r.available and not self.shown(r) for r in results]
@@ -942,7 +949,7 @@ class _Builder:
             else f"percentile bootstrap over families ({self.f.number(cfg.bootstrap_replicates)} replicates, "
             f"seed {cfg.seed})"
         )
-        spec = get_measure(measure)
+        spec = self.ev.declaration(measure)
         kind = spec.kind if spec is not None else None
         if kind == "share":
             return (
@@ -1270,7 +1277,7 @@ class _Builder:
 
     def methods(self) -> Section:
         paragraphs = []
-        for measure in (m.id for m in measures()):
+        for measure in (m.id for m in self.ev.declared):
             text = f"{self.t(f'measure:{measure}')}: {self._definition(measure)}"
             method = self.method_text(measure)
             if method:

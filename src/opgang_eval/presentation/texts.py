@@ -8,12 +8,12 @@ the registry brings its words with :func:`add_words`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ..config import Lang
 from ..errors import ConfigError, Failure, Rule
 
-__all__ = ["MEASURE_LABELS", "STATUS_LABELS", "add_words", "t"]
+__all__ = ["MEASURE_LABELS", "STATUS_LABELS", "add_words", "missing_words", "t"]
 
 _T: dict[str, tuple[str, str]] = {
     # (da, en)
@@ -31,7 +31,7 @@ _T: dict[str, tuple[str, str]] = {
         "Families were randomised (within strata) to the intervention or to a control group receiving ordinary "
         "municipal services, so the difference between the groups estimates the effect of the intervention.",
     ),
-    "design_none": (
+    "design_before_after": (
         "Der er ingen kontrolgruppe. Resultaterne beskriver udviklingen for deltagerne og kan ikke tolkes som "
         "indsatsens effekt.",
         "There is no control group. The results describe how participants fared and cannot be read as the "
@@ -296,6 +296,17 @@ def t(key: str, lang: Lang, **values: object) -> str:
     da, en = _PREFIXED[prefix][name] if name and prefix in _PREFIXED else _T[key]
     text = da if lang == "da" else en
     return text.format(**values) if values else text
+
+
+def missing_words(keys: Iterable[str]) -> list[str]:
+    """The keys among ``keys`` that the catalogue has no words for."""
+    out = []
+    for key in keys:
+        prefix, _, name = key.partition(":")
+        known = name in _PREFIXED[prefix] if name and prefix in _PREFIXED else key in _T
+        if not known:
+            out.append(key)
+    return out
 
 
 def add_words(words: Mapping[str, tuple[str, str]]) -> None:
