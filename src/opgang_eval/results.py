@@ -10,9 +10,10 @@ report can never disagree about a number.
 Parts are typed: one frozen dataclass per kind of result (:class:`ShareParts`,
 :class:`RateChangeParts`, :class:`EffectParts`, :class:`SavingsParts`,
 :class:`SurveyParts`), read by attribute. Presentation reads these fields, so
-a renamed part is a type error rather than a silently missing cell. For
-notebooks written against the earlier string-keyed parts, ``parts["name"]``
-still reads a field.
+a renamed part is a type error rather than a silently missing cell.
+``parts["name"]`` reads a field by name too, for notebooks written against
+the earlier string-keyed parts (the parts that were renamed are listed in
+CHANGELOG.md).
 """
 
 from __future__ import annotations
