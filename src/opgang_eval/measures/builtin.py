@@ -75,6 +75,13 @@ def declarations() -> list[Measure]:
             figures=("youth_jobs",),
         ),
         Measure(
-            "savings_per_family", "amount", "families", savings_measure, "DKK", effect=savings_effect, per_site=False
+            "savings_per_family",
+            "amount",
+            "families",
+            savings_measure,
+            "DKK",
+            effect=savings_effect,
+            per_site=False,
+            compares_arms=True,
         ),
     ]

@@ -79,7 +79,7 @@ def flow_table(
                 continue
             n = int(result.n)
             own = arms.get("intervention", {}).get(m.id)
-            if isinstance(own, Amount) and own.available:  # one comparison of both arms, counted per arm
+            if m.compares_arms and isinstance(own, Amount) and own.available:  # one estimate, counted per arm
                 reference = own.parts.families_reference if design == "randomised" else 0
                 n = own.parts.families_intervention if arm == "intervention" else reference
             steps.append((f"analysed:{m.id}", m.id, m.unit, n))

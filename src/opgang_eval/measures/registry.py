@@ -168,6 +168,10 @@ class Measure:
         An effect computed by the measure itself instead of from ``rows``.
     per_site
         Computed per site as well (the report's by-site table).
+    compares_arms
+        The estimate is itself one comparison of the arms, reported as the
+        intervention arm's result (the savings: control mean − intervention
+        mean); the participant flow counts each arm's families in it.
     figures
         Report figures shown in the measure's section (ids of ``oe.plot``).
     """
@@ -181,6 +185,7 @@ class Measure:
     contrast: Mapping[DesignFamily, Contrast] = field(default_factory=dict)
     effect: EffectCompute | None = None
     per_site: bool = True
+    compares_arms: bool = False
     figures: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
