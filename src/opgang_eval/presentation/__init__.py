@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from ..config import Lang
-from ..errors import ConfigError, Failure, Rule
+from ..errors import ConfigError, Failure, Rule, failure_frame
 from ..evaluation import Evaluation
 from ..progress import Progress
 
@@ -91,6 +91,33 @@ def _check_formats(formats: Iterable[str]) -> tuple[Format, ...]:
     return chosen  # type: ignore[return-value]
 
 
+def _out_failure(out: Path, hint: str) -> ConfigError:
+    failure = Failure("config", str(out), "out", None, "", "", Rule.BAD_CONFIG, hint)
+    return ConfigError(failure_frame([failure]))
+
+
+def _check_out(ev: Evaluation, out: Path) -> None:
+    """Refuse an output folder that would pollute the extract or cannot be created.
+
+    The report set written into the input folder would be read as an unknown
+    file by the next ``validate``; a dangling symbolic link would otherwise end
+    in a bare "File exists".
+    """
+    if out.is_symlink() and not out.exists():
+        raise _out_failure(
+            out,
+            "The output folder (--out) is a symbolic link to something that does not exist; "
+            "create its target or give another folder.",
+        )
+    target = out.resolve()
+    inputs = {Path(source.path).resolve().parent for source in ev.sources.values()}
+    if any(target == folder or folder in target.parents for folder in inputs):
+        raise _out_failure(
+            out,
+            "The output folder (--out) is the input folder or inside it; choose a folder outside the extracts.",
+        )
+
+
 def render_report(
     ev: Evaluation,
     out: str | Path,
@@ -119,6 +146,7 @@ def render_report(
             [Failure("config", "lang", "lang", None, "", str(lang), Rule.BAD_CONFIG, "lang must be da or en.")]
         )
     out = Path(out)
+    _check_out(ev, out)
     if out.exists() and not out.is_dir():
         raise ConfigError.from_failures(
             [
