@@ -179,28 +179,32 @@ def format_failure_report(
     total = int(counts["n"].sum())
     files = counts["file"].nunique()
     lines = [f"{headline}: {total:,} problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}."]
+    # The examples of every (file, column, rule, hint) are gathered in one pass: filtering
+    # the whole failure table once per count row made the report quadratic (a table with
+    # thousands of refused columns has thousands of count rows and failures).
+    group = list(_GROUP)
+    kept = failures.groupby(group, sort=False, dropna=False).head(examples)
+    located: dict[tuple[str, str, str, str], list[str]] = {}
+    for *where_key, row, key, value in kept[[*group, *_Example._fields]].itertuples(index=False, name=None):
+        text = _locate(_Example(row, key, value))
+        if text:
+            located.setdefault((where_key[0], where_key[1], where_key[2], where_key[3]), []).append(text)
     for file, per_file in counts.groupby("file", sort=False):
         lines.append("")
         lines.append(f"{file}:")
         for rec in map(_Count._make, per_file[list(_Count._fields)].itertuples(index=False, name=None)):
             where = f"column '{rec.column}'" if rec.column else "file"
             lines.append(f"  - {where}: {rec.rule} ({rec.n:,}×). {rec.hint}")
-            sample = failures[
-                (failures["file"] == rec.file)
-                & (failures["column"] == rec.column)
-                & (failures["rule"] == rec.rule)
-                & (failures["hint"] == rec.hint)
-            ].head(examples)
-            shown = [
-                _locate(r)
-                for r in map(_Example._make, sample[list(_Example._fields)].itertuples(index=False, name=None))
-            ]
-            shown = [s for s in shown if s]
+            shown = located.get((rec.file, rec.column, rec.rule, rec.hint), [])
             if shown:
                 more = rec.n - len(shown)
                 tail = f" … and {more:,} more" if more > 0 else ""
                 lines.append("      " + "; ".join(shown) + tail)
     return "\n".join(lines)
+
+
+#: The columns one block of the report is about (the examples are grouped by them).
+_GROUP = ("file", "column", "rule", "hint")
 
 
 class _Count(NamedTuple):
