@@ -35,6 +35,20 @@ FAILURE_COLUMNS = ("table", "file", "column", "row", "key", "value", "rule", "hi
 #: Examples kept per (table, column, rule); the count is always exact.
 MAX_EXAMPLES = 1000
 
+#: Longest value, key or column name a message repeats; longer ones are cut with "…".
+MAX_SHOWN = 60
+
+
+def clip(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters (the last one "…") when it is longer.
+
+    A message names the offending value so the analyst can find it, and 60
+    characters are plenty for that; a 50 MB cell (a whole file pasted into
+    one field, a broken quote that swallowed the rest of the file) must not
+    be written to stderr or kept in the failure table whole.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class Rule(StrEnum):
     """Reason codes for validation failures and data-quality warnings."""
@@ -159,7 +173,7 @@ class DataQualityWarning(OpgangWarning):
 def failure_frame(failures: list[Failure]) -> pd.DataFrame:
     """Tidy frame of failure records with the canonical columns and dtypes."""
     frame = pd.DataFrame(
-        [(f.table, f.file, f.column, f.row, f.key, f.value, str(f.rule), f.hint) for f in failures],
+        [(f.table, f.file, f.column, f.row, clip(f.key), clip(f.value), str(f.rule), f.hint) for f in failures],
         columns=list(FAILURE_COLUMNS),
     )
     return frame.astype({"row": "Int64"})
@@ -193,7 +207,7 @@ def format_failure_report(
         lines.append("")
         lines.append(f"{file}:")
         for rec in map(_Count._make, per_file[list(_Count._fields)].itertuples(index=False, name=None)):
-            where = f"column '{rec.column}'" if rec.column else "file"
+            where = f"column '{clip(rec.column)}'" if rec.column else "file"
             lines.append(f"  - {where}: {rec.rule} ({rec.n:,}×). {rec.hint}")
             shown = located.get((rec.file, rec.column, rec.rule, rec.hint), [])
             if shown:
@@ -231,8 +245,8 @@ def _locate(rec: _Example) -> str:
     if row is not None and not pd.isna(row):
         parts.append(f"row {int(row)}")
     if rec.key:
-        parts.append(str(rec.key))
+        parts.append(clip(str(rec.key)))
     value = rec.value
     if value:
-        parts.append(f"value {value!r}")
+        parts.append(f"value {clip(str(value))!r}")
     return ", ".join(parts)

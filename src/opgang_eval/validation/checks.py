@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT_SCALE, Config
-from ..errors import FAILURE_COLUMNS, MAX_EXAMPLES, Failure, Rule, failure_frame
+from ..errors import FAILURE_COLUMNS, MAX_EXAMPLES, MAX_SHOWN, Failure, Rule, clip, failure_frame
 from ..schema import TABLES, ColumnKind, Table, Vocabulary
 from .parse import WITHHELD, looks_like_cpr, parse_column
 
@@ -103,8 +103,8 @@ class Collector:
         n = len(rows) if n is None else n
         if n == 0:
             return
-        rows, values = rows[:MAX_EXAMPLES], values[:MAX_EXAMPLES]
-        keys = np.full(len(rows), "") if keys is None else keys[:MAX_EXAMPLES]
+        rows, values = rows[:MAX_EXAMPLES], _clipped(values[:MAX_EXAMPLES])
+        keys = np.full(len(rows), "") if keys is None else _clipped(keys[:MAX_EXAMPLES])
         name = raw.source.table
         file = raw.source.path.name
         self._frames.append(
@@ -132,6 +132,13 @@ class Collector:
 
     def counts(self) -> pd.DataFrame:
         return pd.DataFrame(self._counts, columns=["table", "file", "column", "rule", "hint", "n"])
+
+
+def _clipped(texts: np.ndarray) -> np.ndarray:
+    """Kept example values (or keys) cut to what a message may repeat (see :func:`~opgang_eval.errors.clip`)."""
+    if not any(len(str(t)) > MAX_SHOWN for t in texts):
+        return texts
+    return np.array([clip(str(t)) for t in texts], dtype=object)
 
 
 def _single_column(frame: pd.DataFrame, column: str | None) -> pd.Series | None:
