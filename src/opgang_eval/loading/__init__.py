@@ -75,10 +75,10 @@ def load(path: str | Path, *, today: dt.date | None = None, progress: bool | Non
         for name, file in files.items():
             bar.step(f"read {file.name}")
             result = read_table(name, file)
-            if isinstance(result, Failure):
-                errors.add_records([result])
-            else:
+            if isinstance(result, RawTable):
                 raws[name] = result
+            else:
+                errors.add_records(result)
         bar.step("validate")
         tables = validate_tables(raws, config, errors, warned, today=today)
     if errors:

@@ -3,25 +3,42 @@
 Readers do no validation beyond "can this file be read at all": they return
 the columns (names lower-cased and trimmed) with whatever values the format
 produced, and report unreadable, empty or non-UTF-8 files as failures.
+
+They also undo what a format does silently and would otherwise move the
+results without a word: merged Excel cells read empty below their first row,
+timezone-aware Parquet timestamps carry UTC wall time, nested Parquet values
+arrive as Python repr text. And a file whose header names none of the
+table's columns (tab-separated, header row missing) is refused at read time
+with one root-cause message, so validation never sees it and cannot report
+every row of every table that refers to it.
 """
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import hashlib
 import io
+import lzma
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import numpy as np
+import openpyxl
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter
 
 from ..errors import Failure, Rule
-from ..schema import TABLES
+from ..schema import TABLES, ColumnKind
 
-__all__ = ["FORMATS", "RawTable", "Source", "discover", "read_table"]
+__all__ = ["COMPRESSIONS", "FORMATS", "RawTable", "Source", "discover", "read_table", "table_file"]
 
 #: File suffix → format name.
 FORMATS = {
@@ -31,6 +48,38 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".dta": "stata",
     ".sas7bdat": "sas",
+}
+
+#: Compression suffix after ``.csv`` → the method; pandas infers the same ones from a path.
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz"}
+
+#: Formats an analyst is likely to have but that are not read, with the fix to name.
+_UNSUPPORTED = {
+    ".xls": "an old Excel workbook (.xls), which is not read: open it in Excel and save it as .xlsx",
+    ".xlsb": "a binary Excel workbook (.xlsb), which is not read: open it in Excel and save it as .xlsx",
+    ".ods": "an OpenDocument spreadsheet (.ods), which is not read: save it as .xlsx or CSV UTF-8",
+    ".tsv": "a tab-separated file, which is not read: save it comma- or semicolon-separated as .csv",
+    ".txt": "a text file, which is not read: save it comma- or semicolon-separated as .csv",
+    ".sav": "an SPSS file (.sav), which is not read: export it as .dta, .parquet or CSV UTF-8",
+    ".json": "a JSON file, which is not read: export it as .parquet or CSV UTF-8",
+}
+
+#: A decompressed CSV larger than this is refused rather than filling the memory (a "zip bomb").
+MAX_DECOMPRESSED = 2**31
+
+#: Timezone-aware timestamps are read as wall time here: the dates of the contract are Danish dates.
+LOCAL_TIMEZONE = "Europe/Copenhagen"
+
+#: The failure a value of the wrong type in a contract column of each kind is reported under.
+_KIND_RULE: dict[ColumnKind, Rule] = {
+    "id": Rule.NOT_TEXT,
+    "text": Rule.NOT_TEXT,
+    "code": Rule.NOT_TEXT,
+    "int": Rule.NOT_INTEGER,
+    "number": Rule.NOT_NUMBER,
+    "date": Rule.NOT_DATE,
+    "month": Rule.NOT_MONTH,
+    "school_year": Rule.NOT_SCHOOL_YEAR,
 }
 
 _CONFIG_FILE = "evaluation.toml"
@@ -78,28 +127,59 @@ class RawTable:
     separator: str | None = None
 
 
+def table_file(name: str) -> tuple[str, str, str | None]:
+    """Split a file name into its table stem, its format suffix and its compression.
+
+    ``families.csv.gz`` is ``("families", ".csv", "gzip")``; a compression
+    suffix counts only after ``.csv``, the one format pandas reads compressed
+    as it is. Anything else is its last suffix: ``("families", ".xls", None)``.
+    """
+    lower = name.lower()
+    last = Path(lower).suffix
+    compression = COMPRESSIONS.get(last)
+    if compression is not None and lower[: -len(last)].endswith(".csv"):
+        return name[: len(name) - len(last) - 4].strip().lower(), ".csv", compression
+    return name[: len(name) - len(last)].strip().lower(), last, None
+
+
 def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]:
     """Map table names to files in ``root``.
 
     Returns the files found, the failures (missing required tables, a table
-    given twice) and warnings (files that are not a contract table).
+    given twice, a table given only in a format that is not read) and
+    warnings (files that are not a contract table). A contract table given
+    only as, say, ``families.xls`` is an error naming the fix rather than
+    "missing" (or, for an optional table, a measure silently not available);
+    beside a readable file of the same table it is merely ignored, with a
+    warning.
     """
     failures: list[Failure] = []
     warnings: list[Failure] = []
     found: dict[str, list[Path]] = {}
+    unsupported: dict[str, list[Path]] = {}
     for path in sorted(root.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")) or path.name == _CONFIG_FILE:
             continue
-        suffix = "".join(path.suffixes[-1:]).lower()
-        stem = path.name[: len(path.name) - len(suffix)].strip().lower()
+        stem, suffix, _compression = table_file(path.name)
         if suffix in FORMATS and stem in TABLES:
             found.setdefault(stem, []).append(path)
-        elif suffix in FORMATS or suffix in {".xls", ".sav", ".txt", ".tsv", ".json"}:
+        elif suffix in _UNSUPPORTED and stem in TABLES:
+            unsupported.setdefault(stem, []).append(path)
+        elif suffix in FORMATS or suffix in _UNSUPPORTED:
             hint = (
                 f"'{path.name}' is not one of the contract tables ({', '.join(TABLES)}) in a supported format "
                 f"({', '.join(sorted(set(FORMATS)))}); it was ignored. Rename it if it should be read."
             )
             warnings.append(Failure(path.name, path.name, "", None, "", "", Rule.UNRECOGNISED_FILE, hint))
+    for name, paths in unsupported.items():
+        for path in paths:
+            what = _UNSUPPORTED[table_file(path.name)[1]]
+            if name in found:
+                hint = f"'{path.name}' is {what}; it was ignored, and {found[name][0].name} is read instead."
+                warnings.append(Failure(name, path.name, "", None, "", "", Rule.UNRECOGNISED_FILE, hint))
+            else:
+                hint = f"'{path.name}' is {what} (or CSV UTF-8, .parquet, .dta), then load it again."
+                failures.append(Failure(name, path.name, "", None, "", "", Rule.UNREADABLE_FILE, hint))
     for name, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
@@ -116,7 +196,7 @@ def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]
                 )
             )
     for name, table in TABLES.items():
-        if table.required and name not in found:
+        if table.required and name not in found and name not in unsupported:
             failures.append(
                 Failure(
                     name,
@@ -132,41 +212,55 @@ def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]
     return {name: paths[0] for name, paths in found.items() if len(paths) == 1}, failures, warnings
 
 
-def read_table(name: str, path: Path) -> RawTable | Failure:
-    """Read one table file; a file that cannot be read becomes a failure."""
-    fmt = FORMATS[path.suffix.lower()]
+def read_table(name: str, path: Path) -> RawTable | list[Failure]:
+    """Read one table file; a file that cannot be read becomes its failures.
+
+    Several failures come back when the file can be read but some of its
+    columns cannot be taken as values (nested Parquet columns): each is named,
+    and the table is not passed on, so no follow-on error hides them.
+    """
+    _stem, suffix, compression = table_file(path.name)
+    fmt = FORMATS[suffix]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return _unreadable(name, path, f"The file cannot be opened ({exc.strerror}).")
-    digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
-        return Failure(
-            name,
-            path.name,
-            "",
-            None,
-            "",
-            "",
-            Rule.EMPTY_TABLE,
-            "The file is empty; export the table with its header row.",
-        )
+        return [_unreadable(name, path, f"The file cannot be opened ({exc.strerror}).")]
+    digest = hashlib.sha256(data).hexdigest()  # of the file as given, so a report cites what the analyst has
     decimal_comma = False
     first_row = 1
     line_numbers = None
     long_records = (_NO_LINES, _NO_LINES)
     separator = None
+    blank_headers: list[int] = []
     try:
+        if compression is not None and data.strip():
+            data = _decompress(data, compression)
+        if not data.strip():
+            return [
+                Failure(
+                    name,
+                    path.name,
+                    "",
+                    None,
+                    "",
+                    "",
+                    Rule.EMPTY_TABLE,
+                    "The file is empty; export the table with its header row.",
+                )
+            ]
         if fmt == "csv":
             result = _read_csv(name, path, data)
             if isinstance(result, Failure):
-                return result
+                return [result]
             frame, separator, first_row, line_numbers, long_records = result
             decimal_comma = separator == ";"
         elif fmt == "parquet":
-            frame = pd.read_parquet(io.BytesIO(data))
+            nested = _nested_columns(name, path, data)
+            if nested:
+                return nested
+            frame = _local_time(pd.read_parquet(io.BytesIO(data)))
         elif fmt == "xlsx":
-            frame = _read_xlsx(name, data)
+            frame, blank_headers = _read_xlsx(name, data)
             first_row = 2
         elif fmt == "stata":
             frame = pd.read_stata(io.BytesIO(data), convert_categoricals=True)
@@ -174,13 +268,128 @@ def read_table(name: str, path: Path) -> RawTable | Failure:
             frame = pd.read_sas(io.BytesIO(data), format="sas7bdat", encoding="infer")
     except Exception as exc:  # noqa: BLE001 - any reader error means an unreadable file
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return _unreadable(name, path, f"The {fmt} file cannot be read ({message[:200]}).", getattr(exc, "line", None))
+        line = getattr(exc, "line", None)
+        return [_unreadable(name, path, f"The {fmt} file cannot be read ({message[:200]}).", line)]
     original = tuple(str(c) for c in frame.columns)
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    names = [str(c).strip().lower() for c in frame.columns]
+    for i in blank_headers:
+        names[i] = f"(no header, column {get_column_letter(i + 1)})"
+    frame.columns = names
+    header = _foreign_header(name, path, names, fmt, first_row)
+    if header is not None:
+        return [header]
     source = Source(name, path, fmt, digest, len(frame))
     return RawTable(
         source, frame.reset_index(drop=True), original, first_row, decimal_comma, line_numbers, long_records, separator
     )
+
+
+def _decompress(data: bytes, method: str) -> bytes:
+    """The CSV inside a compressed file, with the standard library's codecs.
+
+    The CSV reader scans the bytes itself (to cite each record's line), so
+    it needs them whole rather than pandas' decompressing stream. More than
+    :data:`MAX_DECOMPRESSED` bytes is refused rather than read until memory
+    runs out.
+    """
+    with _open_compressed(data, method) as stream:
+        out = stream.read(MAX_DECOMPRESSED + 1)
+    if len(out) > MAX_DECOMPRESSED:
+        raise ValueError(f"it is larger than {MAX_DECOMPRESSED // 2**30} GiB once decompressed")
+    return out
+
+
+def _open_compressed(data: bytes, method: str) -> IO[bytes]:
+    """A stream of the file inside ``data``; a zip archive must hold exactly one file, as pandas requires."""
+    if method == "zip":
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) != 1:
+            raise ValueError(f"the zip archive holds {len(members)} files; put exactly the one CSV file in it")
+        return archive.open(members[0])
+    if method == "gzip":
+        return cast("IO[bytes]", gzip.open(io.BytesIO(data), "rb"))
+    if method == "bz2":
+        return bz2.open(io.BytesIO(data), "rb")
+    return lzma.open(io.BytesIO(data), "rb")
+
+
+def _nested_columns(name: str, path: Path, data: bytes) -> list[Failure]:
+    """Parquet columns of nested values (struct, list, map), one failure each.
+
+    pandas would read them as Python objects whose text (``{'a': 1}``) then
+    passes as a site or an id. Only the schema in the file's footer is read.
+    """
+    known = {c.name: c for c in TABLES[name].columns}
+    failures = []
+    for field in pq.read_schema(io.BytesIO(data)):
+        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        if not pa.types.is_nested(kind):
+            continue
+        column = str(field.name).strip().lower()
+        what = "map" if pa.types.is_map(kind) else "struct" if pa.types.is_struct(kind) else "list"
+        if column in known:
+            rule = _KIND_RULE[known[column].kind]
+            hint = (
+                f"The column holds nested values (a {what} in every row), not one value per row; "
+                f"write '{column}' as a plain column (one {known[column].kind} per row) and load it again."
+            )
+        else:
+            rule = Rule.UNKNOWN_COLUMN
+            hint = (
+                f"The column holds nested values (a {what}) and is not a contract column; remove it. "
+                f"The columns are: {', '.join(known)}."
+            )
+        failures.append(Failure(name, path.name, column, None, "", what, rule, hint))
+    return failures
+
+
+def _local_time(frame: pd.DataFrame) -> pd.DataFrame:
+    """Timezone-aware timestamps as Copenhagen wall time, the zone dropped.
+
+    A Danish date written by a tool that stores UTC (Copenhagen midnight of
+    1 March is 2020-02-29T23:00Z) must read as the date it is in Denmark; the
+    date taken from the UTC wall time would be the day before (and an
+    enrolment on the 1st the month before). Naive timestamps are kept as
+    they are.
+    """
+    for i, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            frame.isetitem(i, frame.iloc[:, i].dt.tz_convert(LOCAL_TIMEZONE).dt.tz_localize(None))
+    return frame
+
+
+def _foreign_header(name: str, path: Path, names: list[str], fmt: str, first_row: int) -> Failure | None:
+    """One root-cause failure for a header that names none of the table's columns.
+
+    Such a header is nearly always a file that did not split into columns
+    (tab-separated, other separator) or one whose first row is not the
+    header. Passing the table on would report every contract column as
+    missing and every row of every table that refers to it as an orphan;
+    one message naming the cause and the fix replaces those thousands.
+    """
+    known = TABLES[name].column_names
+    if not names or any(n in known for n in names):
+        return None
+    row = first_row - 1 if fmt in ("csv", "xlsx") else None
+    expected = ", ".join(known)
+    if len(names) == 1 and "\t" in names[0]:
+        why = (
+            f"The header of {path.name} has one column, with tab characters in it: is it tab-separated? "
+            "Save it comma- or semicolon-separated (CSV UTF-8) and load it again."
+        )
+    elif len(names) == 1:
+        why = (
+            f"The header of {path.name} has one column, which is none of the columns of {name} ({expected}): "
+            "the names are not separated by commas or semicolons. Save it comma- or semicolon-separated "
+            "(CSV UTF-8) with the column names in the first row."
+        )
+    else:
+        why = (
+            f"The header of {path.name} names none of the columns of {name} ({expected}): is the header row "
+            "missing, or not the first row? Put the column names in the first row and load it again."
+        )
+    return Failure(name, path.name, "", row, "", "", Rule.UNREADABLE_FILE, why)
 
 
 def _unreadable(name: str, path: Path, why: str, line: int | None = None) -> Failure:
@@ -409,9 +618,42 @@ def _csv_records_python(body: bytes, sep: str) -> tuple[list[str], pd.DataFrame,
     return names, frame.astype("str"), np.array(starts, dtype=np.int64), np.array(fields, dtype=np.int64)
 
 
-def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
-    """First sheet, or the sheet named after the table when there is one."""
-    with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
-        sheets = {str(s).strip().lower(): s for s in book.sheet_names}  # the stubs allow int names; openpyxl gives str
-        sheet = sheets.get(name, book.sheet_names[0])
-        return pd.read_excel(book, sheet_name=sheet)
+def _read_xlsx(name: str, data: bytes) -> tuple[pd.DataFrame, list[int]]:
+    """First sheet, or the sheet named after the table when there is one.
+
+    The workbook is opened in openpyxl's full mode, not pandas' read-only
+    one, because only that knows the merged ranges: a merged range holds its
+    value in its first cell only, so the rows below would read empty (a site
+    merged over three families). Each range is unmerged and its value put in
+    every cell before pandas reads the sheet.
+
+    Returns the frame and the positions of the columns whose header cell is
+    empty but which hold values (to be named by their letter). Such columns
+    without any value (Excel's trailing empty columns, cells holding only
+    spaces) are dropped: they are no column of the analyst's.
+    """
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+    try:
+        sheets = {str(s).strip().lower(): s for s in book.sheetnames}
+        sheet = book[sheets.get(name, book.sheetnames[0])]
+        for merged in list(sheet.merged_cells.ranges):
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            bounds = merged.min_row, merged.min_col, merged.max_row, merged.max_col
+            sheet.unmerge_cells(str(merged))
+            for row in sheet.iter_rows(min_row=bounds[0], min_col=bounds[1], max_row=bounds[2], max_col=bounds[3]):
+                for cell in row:
+                    cell.value = value
+        frame = pd.read_excel(book, sheet_name=sheet.title, engine="openpyxl")
+    finally:
+        book.close()
+    header = [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=1), ())]
+    blank = [
+        i
+        for i, column in enumerate(frame.columns)
+        if str(column) == f"Unnamed: {i}" and (i >= len(header) or header[i] is None or not str(header[i]).strip())
+    ]
+    empty = [i for i in blank if frame.iloc[:, i].astype("string").str.strip().fillna("").eq("").all()]
+    if empty:
+        frame = frame.iloc[:, [i for i in range(frame.shape[1]) if i not in set(empty)]]
+        blank = [i - sum(j < i for j in empty) for i in blank if i not in empty]
+    return frame, blank
