@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from ..config import Lang
-from ..errors import ConfigError, Failure, Rule, failure_frame
+from ..errors import ConfigError, Failure, Rule
 from ..evaluation import Evaluation
 from ..progress import Progress
+from .publish import FIGURE_DIR, FILES, out_failure, report_set
 
 if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figure is made
     from matplotlib.axes import Axes
@@ -40,10 +39,6 @@ FIGURES = (
 )
 
 Format = Literal["html", "pdf", "xlsx"]
-
-#: File names of the report inside the output folder.
-FILES = {"html": "report.html", "pdf": "report.pdf", "xlsx": "tables.xlsx"}
-FIGURE_DIR = "figures"
 
 
 def report_date() -> dt.date:
@@ -91,11 +86,6 @@ def _check_formats(formats: Iterable[str]) -> tuple[Format, ...]:
     return chosen  # type: ignore[return-value]
 
 
-def _out_failure(out: Path, hint: str) -> ConfigError:
-    failure = Failure("config", str(out), "out", None, "", "", Rule.BAD_CONFIG, hint)
-    return ConfigError(failure_frame([failure]))
-
-
 def _check_out(ev: Evaluation, out: Path) -> None:
     """Refuse an output folder that would pollute the extract or cannot be created.
 
@@ -104,7 +94,7 @@ def _check_out(ev: Evaluation, out: Path) -> None:
     in a bare "File exists".
     """
     if out.is_symlink() and not out.exists():
-        raise _out_failure(
+        raise out_failure(
             out,
             "The output folder (--out) is a symbolic link to something that does not exist; "
             "create its target or give another folder.",
@@ -112,7 +102,7 @@ def _check_out(ev: Evaluation, out: Path) -> None:
     target = out.resolve()
     inputs = {Path(source.path).resolve().parent for source in ev.sources.values()}
     if any(target == folder or folder in target.parents for folder in inputs):
-        raise _out_failure(
+        raise out_failure(
             out,
             "The output folder (--out) is the input folder or inside it; choose a folder outside the extracts.",
         )
@@ -129,9 +119,12 @@ def render_report(
     """Write the evaluation report into ``out``.
 
     Files: ``report.html`` (self-contained), ``report.pdf``, ``tables.xlsx``
-    (every table, one sheet each) and ``figures/*.svg``. Everything is
-    rendered into a temporary folder first and moved into ``out`` only when
-    all of it succeeded, so a failure leaves an earlier report untouched.
+    (every table, one sheet each) and ``figures/*.svg``. The set is
+    published whole or not at all (:mod:`.publish`): rendered into a
+    staging folder and switched in with one atomic step only when all of it
+    succeeded, so a failure, a kill or a second run at the same time never
+    leaves files of two runs side by side. Files of an earlier report that
+    this one does not write are gone; other files in ``out`` stay.
     Output is disclosure-controlled (``min_cell``) and deterministic: the
     same evaluation gives byte-identical files (the date shown honours
     ``SOURCE_DATE_EPOCH``). ``progress`` shows a progress bar (``None``: when
@@ -166,12 +159,9 @@ def render_report(
     with Progress(2 + len(chosen), "report", progress) as bar:
         bar.step("tables, texts, figures")
         ctx = build_context(ev, lang, today=day)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        try:
+        with report_set(out.resolve()) as staging:
             bar.step("figure files")
-            figures = write_figures(ctx, staging / FIGURE_DIR)
-            staged: list[Path] = []
+            staged = write_figures(ctx, staging / FIGURE_DIR)
             if "html" in chosen:
                 bar.step("HTML")
                 path = staging / FILES["html"]
@@ -187,16 +177,7 @@ def render_report(
                 path = staging / FILES["xlsx"]
                 path.write_bytes(render_xlsx(ctx, day))
                 staged.append(path)
-            out.mkdir(parents=True, exist_ok=True)
-            (out / FIGURE_DIR).mkdir(exist_ok=True)
-            written = []
-            for path in [*staged, *figures]:
-                target = out / path.relative_to(staging)
-                os.replace(path, target)
-                written.append(target)
-            return written
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        return [out / path.relative_to(staging) for path in staged]
 
 
 def plot(ev: Evaluation, name: str, ax: Axes | None = None, lang: Lang | None = None) -> MplFigure:
