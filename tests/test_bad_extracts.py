@@ -503,6 +503,19 @@ CASES = [
         ("families", "enrolled_on", Rule.FUTURE_DATE, 4),
     ),
     case(
+        # A placeholder for "unknown": before 1990-01-01, the earliest date the contract accepts.
+        "enrolment-placeholder-1900",
+        cell("families", 3, "enrolled_on", "1900-01-01"),
+        "families.csv",
+        ("families", "enrolled_on", Rule.OUT_OF_RANGE, 3),
+    ),
+    case(
+        "month-before-1990",
+        cell("expenditure", 4, "month", "1989-12"),
+        "expenditure.csv",
+        ("expenditure", "month", Rule.OUT_OF_RANGE, 4),
+    ),
+    case(
         "exit-before-enrolment",
         cell("families", 3, "exited_on", "2020-03-31"),
         "families.csv",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 __all__ = [
     "ARM",
     "DOMAIN",
+    "EARLIEST_DATE",
     "OPTIONAL_TABLES",
     "REQUIRED_TABLES",
     "SEX",
@@ -30,6 +31,12 @@ __all__ = [
 ]
 
 ColumnKind = Literal["id", "text", "code", "int", "number", "date", "month", "school_year"]
+
+#: No date, month or school year of the contract lies before this day: an earlier one
+#: (1900-01-01, Excel's day zero 1899-12-30) is a placeholder for an unknown date, never an
+#: enrolment, a status or a posting of the programme's era. Birth years of children and price
+#: years start in 1990 too.
+EARLIEST_DATE = date(1990, 1, 1)
 
 
 def normalise_label(value: str) -> str:
@@ -157,12 +164,23 @@ class Column:
     low_open: bool = False
     hint: str = ""
     high_years_ahead: int | None = None
+    earliest: date | None = None
+    latest: date | None = None
+    days_ahead: int | None = None
 
     def on(self, today: date) -> Column:
         """The column with its bounds for the reference date ``today``."""
-        if self.high_years_ahead is None:
-            return self
-        return replace(self, high=today.year + self.high_years_ahead, high_years_ahead=None)
+        column = self
+        if column.high_years_ahead is not None:
+            column = replace(column, high=today.year + column.high_years_ahead, high_years_ahead=None)
+        if column.days_ahead is not None:
+            column = replace(column, latest=today + timedelta(days=column.days_ahead), days_ahead=None)
+        return column
+
+
+def _dated(name: str, kind: ColumnKind, *, required: bool = True, nullable: bool = False) -> Column:
+    """A date, month or school-year column: from :data:`EARLIEST_DATE` up to the reference date."""
+    return Column(name, kind, required=required, nullable=nullable, earliest=EARLIEST_DATE, days_ahead=0)
 
 
 @dataclass(frozen=True)
@@ -192,10 +210,10 @@ TABLES: dict[str, Table] = {
                 Column("family_id", "id"),
                 Column("arm", "code", vocabulary=ARM),
                 # Empty only for comparison families (checked per row): they get a pseudo-enrolment month.
-                Column("enrolled_on", "date", nullable=True),
+                _dated("enrolled_on", "date", nullable=True),
                 Column("site", "text", required=False, nullable=True),
                 Column("stratum", "text", required=False, nullable=True),
-                Column("exited_on", "date", required=False, nullable=True),
+                _dated("exited_on", "date", required=False, nullable=True),
             ),
             required=True,
             key=("family_id",),
@@ -227,7 +245,7 @@ TABLES: dict[str, Table] = {
             "parent_status",
             (
                 Column("person_id", "id"),
-                Column("month", "month"),
+                _dated("month", "month"),
                 Column("status", "code", vocabulary=STATUS),
             ),
             required=True,
@@ -237,7 +255,7 @@ TABLES: dict[str, Table] = {
             "school_absence",
             (
                 Column("person_id", "id"),
-                Column("school_year", "school_year"),
+                _dated("school_year", "school_year"),
                 Column("days_absent", "number", low=0),
                 Column("school_days", "number", low=0, low_open=True),
             ),
@@ -248,7 +266,7 @@ TABLES: dict[str, Table] = {
             "youth_jobs",
             (
                 Column("person_id", "id"),
-                Column("month", "month"),
+                _dated("month", "month"),
                 Column("earnings_dkk", "number", low=0),
             ),
             required=False,
@@ -258,7 +276,7 @@ TABLES: dict[str, Table] = {
             "expenditure",
             (
                 Column("family_id", "id"),
-                Column("month", "month"),
+                _dated("month", "month"),
                 Column("domain", "code", vocabulary=DOMAIN),
                 Column("amount_dkk", "number"),
             ),

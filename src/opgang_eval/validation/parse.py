@@ -220,9 +220,9 @@ def _text(raw: pd.Series) -> _Text:
 def parse_column(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date | None = None) -> Parsed:
     """Parse ``raw`` as ``column`` demands; see the module docstring.
 
-    ``today`` (default: the day of the call) is the reference date: no date
-    or month may lie after it, and bounds such as "no birth year after this
-    year" are taken from it.
+    ``today`` (default: the day of the call) is the reference date: the
+    bounds that follow the calendar ("no date after today", "no birth year
+    after this year") are taken from it (see :meth:`Column.on`).
     """
     today = today or dt.date.today()
     column = column.on(today)
@@ -383,9 +383,22 @@ def _parse_date(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.d
         Rule.NOT_DATE,
         f"{column.name} must be a real calendar date written YYYY-MM-DD (or Danish DD-MM-YYYY).",
     )
-    future = (values > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
-    result.fail(future, Rule.FUTURE_DATE, f"{column.name} lies in the future; check the date.")
+    if column.earliest is not None:
+        early = (values < pd.Timestamp(column.earliest)).fillna(False).to_numpy(dtype=bool)
+        result.fail(early, Rule.OUT_OF_RANGE, _early_hint(column, f"{column.earliest:%Y-%m-%d}", "date", "1900-01-01"))
+    if column.latest is not None:
+        future = (values > pd.Timestamp(column.latest)).fillna(False).to_numpy(dtype=bool)
+        result.fail(future, Rule.FUTURE_DATE, f"{column.name} lies in the future; check the date.")
     return result
+
+
+def _early_hint(column: Column, earliest: str, what: str, example: str) -> str:
+    """The fix for a date or month before the contract's earliest day."""
+    blank = " (or leave the cell empty where the contract allows it)" if column.nullable else ""
+    return (
+        f"{column.name} lies before {earliest}, the earliest {what} the contract accepts. An older {what} "
+        f"(such as {example}) is a placeholder for an unknown one or a typing error: write the real {what}{blank}."
+    )
 
 
 def _dates_from_text(uniques: pd.Series) -> pd.Series:
@@ -404,8 +417,12 @@ def _parse_month(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.
     _missing_check(result, text.missing, column)
     bad = text.mask(months.isna())
     result.fail(bad, Rule.NOT_MONTH, f"{column.name} must be a month written YYYY-MM, e.g. 2020-01.")
-    future = text.mask((months > pd.Period(today, "M")).fillna(False))
-    result.fail(future, Rule.FUTURE_DATE, f"{column.name} lies in the future; check the month.")
+    if column.earliest is not None:
+        early = text.mask((months < pd.Period(column.earliest, "M")).fillna(False))
+        result.fail(early, Rule.OUT_OF_RANGE, _early_hint(column, f"{column.earliest:%Y-%m}", "month", "1900-01"))
+    if column.latest is not None:
+        future = text.mask((months > pd.Period(column.latest, "M")).fillna(False))
+        result.fail(future, Rule.FUTURE_DATE, f"{column.name} lies in the future; check the month.")
     return result
 
 
@@ -422,7 +439,7 @@ def _months_from_text(uniques: pd.Series) -> pd.Series:
 
 def _parse_school_year(raw: pd.Series, column: Column, decimal_comma: bool, today: dt.date) -> Parsed:
     text = _text(raw)
-    years = _school_years_from_text(text.uniques)
+    years, start = _school_years_from_text(text.uniques)
     result = Parsed(text.take(years), factorised=text.factorise(years))
     _missing_check(result, text.missing, column)
     result.fail(
@@ -430,10 +447,30 @@ def _parse_school_year(raw: pd.Series, column: Column, decimal_comma: bool, toda
         Rule.NOT_SCHOOL_YEAR,
         f"{column.name} must be a school year written YYYY/YY, e.g. 2018/19 (1 Aug 2018 – 31 Jul 2019).",
     )
+    # A school year begins on 1 August of its first year; compared as YYYYMMDD numbers.
+    begins = start.where(years.notna()) * 10_000 + 801
+    if column.earliest is not None:
+        first = column.earliest.year + (column.earliest > dt.date(column.earliest.year, 8, 1))
+        early = text.mask((begins < _day_number(column.earliest)).fillna(False))
+        hint = (
+            f"{column.name} begins before {column.earliest:%Y-%m-%d}, the earliest day the contract accepts: the "
+            f"first school year accepted is {first}/{(first + 1) % 100:02d}. An older one is a placeholder or a "
+            "typing error: write the real school year."
+        )
+        result.fail(early, Rule.OUT_OF_RANGE, hint)
+    if column.latest is not None:
+        future = text.mask((begins > _day_number(column.latest)).fillna(False))
+        hint = f"{column.name} has not begun yet (a school year begins on 1 August); check the year."
+        result.fail(future, Rule.FUTURE_DATE, hint)
     return result
 
 
-def _school_years_from_text(uniques: pd.Series) -> pd.Series:
+def _day_number(day: dt.date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def _school_years_from_text(uniques: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The canonical label (``2018/19``, NA where invalid) and the first year of each distinct value."""
     parts = uniques.str.extract(_SCHOOL_YEAR)
     start = pd.to_numeric(parts["y"], errors="coerce")
     second = pd.to_numeric(parts["z"], errors="coerce")
@@ -441,7 +478,7 @@ def _school_years_from_text(uniques: pd.Series) -> pd.Series:
     ok = (short & (second == (start + 1) % 100)) | (~short & (second == start + 1))
     ok = ok.fillna(False)
     label = start.astype("Int64").astype("str") + "/" + ((start + 1) % 100).astype("Int64").astype("str").str.zfill(2)
-    return label.where(ok).astype("str")
+    return label.where(ok).astype("str"), start.astype("float64")
 
 
 _PARSERS: dict[str, Callable[[pd.Series, Column, bool, dt.date], Parsed]] = {
