@@ -1,17 +1,27 @@
-"""Report figures: tidy data in, matplotlib ``Figure`` out.
+r"""Report figures: tidy data in, matplotlib ``Figure`` out.
 
 Every function takes already disclosure-controlled tidy data (a suppressed
 value is NaN and simply not drawn), optional axes to draw into, and
 returns the figure without touching its input. Figures are made without
 pyplot, so they need no display and leave no global state behind. One style for all:
 the Okabe–Ito colour-blind-safe palette, labelled axes, no chart junk.
+
+Text is never parsed as markup: labels carry site names and other text from
+the data, and matplotlib would otherwise read ``$…$`` as mathtext (drawing
+``Tilst $x^2$`` as a formula, or failing outright on ``$\frac$``). The
+style turns mathtext off for every text artist made inside it, and tick
+labels (the ones matplotlib makes anew when it draws) are also set with
+``parse_math=False``, so they stay verbatim when an analyst draws into axes
+of their own (:func:`~opgang_eval.plot`) and saves the figure outside the
+style. Control characters in that text are shown as U+FFFD
+(:func:`~.formatting.printable`): no font has a glyph for them.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +31,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
+
+from .formatting import printable
 
 __all__ = [
     "PALETTE",
@@ -62,7 +74,16 @@ _RC: dict[RcKeyType, Any] = {
     "legend.frameon": False,
     "svg.fonttype": "path",
     "svg.hashsalt": "opgang-eval",
+    "text.parse_math": False,
 }
+
+#: Keyword arguments of every text artist whose text may come from the data.
+_VERBATIM: dict[str, Any] = {"parse_math": False}
+
+
+def _labels(values: Iterable[object]) -> list[str]:
+    """Tick labels as drawn: the text of each value, control characters replaced."""
+    return [printable(str(v)) for v in values]
 
 
 Fmt = Callable[[float], str]
@@ -149,6 +170,7 @@ def status_bars(
             shown = np.nan_to_num(part)
             ax.barh(bars, shown, left=left, color=PALETTE.get(str(group), "#888"), label=labels[str(group)])
             left += shown
+        ax.set_yticks(np.arange(len(bars)), _labels(bars), **_VERBATIM)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         _ticks(ax.xaxis, percent)
@@ -179,7 +201,7 @@ def before_after(
                 color=PALETTE[arm],
                 label=labels[arm],
             )
-        ax.set_xticks(x, [labels["pre"], labels["post"]])
+        ax.set_xticks(x, _labels([labels["pre"], labels["post"]]), **_VERBATIM)
         ax.set_ylabel(labels["y"])
         _ticks(ax.yaxis, percent)
         ax.grid(axis="x", visible=False)
@@ -201,7 +223,7 @@ def forest(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number,
         ax.hlines(y, low, high, color=PALETTE["intervention"], lw=2)
         ax.plot(est, y, "o", color=PALETTE["intervention"], ms=6)
         ax.axvline(0, color="#666", lw=0.8)
-        ax.set_yticks(y, list(data["label"]))
+        ax.set_yticks(y, _labels(data["label"]), **_VERBATIM)
         ax.invert_yaxis()
         ax.set_xlabel(labels["x"])
         _ticks(ax.xaxis, number)
@@ -226,7 +248,7 @@ def love_plot(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _numb
         for limit in (0.05, 0.25):
             ax.axvline(limit, color="#666", lw=0.8, ls=":")
         ax.set_xlim(left=0)
-        ax.set_yticks(y, list(data["label"]))
+        ax.set_yticks(y, _labels(data["label"]), **_VERBATIM)
         ax.invert_yaxis()
         ax.set_xlabel(labels["x"])
         _ticks(ax.xaxis, number)
@@ -289,7 +311,7 @@ def grouped_bars(
                 color=colour,
                 label=labels[str(name)],
             )
-        ax.set_xticks(x, [str(c) for c in categories])
+        ax.set_xticks(x, _labels(categories), **_VERBATIM)
         ax.set_ylabel(labels["y"])
         _ticks(ax.yaxis, number)
         ax.axhline(0, color="#666", lw=0.8)
@@ -314,7 +336,7 @@ def tornado(
         ax.barh(y, values - base, left=base, color=colours)
         ax.axvline(base, color="#333", lw=1)
         ax.axvline(0, color="#999", lw=0.8, ls=":")
-        ax.set_yticks(y, list(data["label"]))
+        ax.set_yticks(y, _labels(data["label"]), **_VERBATIM)
         ax.invert_yaxis()
         ax.set_xlabel(labels["x"])
         _ticks(ax.xaxis, number, count=4)

@@ -5,14 +5,19 @@ Danish: ``52 %``, ``1.234,5``, ``264.814 kr.``, intervals ``[47 %; 57 %]``
 ``1,234.5``, ``DKK 264,814``, ``[47%, 57%]``. Negative numbers use a true
 minus sign. Everything that prints a number goes through here, so a table
 and the sentence quoting it can never disagree.
+
+Text from the data (site names, strata, item labels) passes through
+:func:`printable` in every writer, so a control character in a cell can
+break neither the spreadsheet nor the figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from ..config import Lang
@@ -20,10 +25,17 @@ from ..config import Lang
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Formatter"]
+__all__ = ["Formatter", "printable"]
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
+
+#: Shown in place of a character no output format can hold.
+REPLACEMENT = "\ufffd"
+
+#: Characters XML 1.0 (so the spreadsheet and SVG) cannot hold, and the other control characters: C0 except
+#: tab, line feed and carriage return, DEL, C1, surrogates and the non-characters U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 _FRACTIONS = {
     "da": {
@@ -121,9 +133,29 @@ class Formatter:
         return f"{_MONTHS[self.lang][period.month - 1]} {period.year}"
 
 
+def printable(text: str) -> str:
+    r"""``text`` with every control character (``\x0b``, ``\x01``, …) shown as U+FFFD (�).
+
+    A site name or stratum holding one (a vertical tab from a spreadsheet's
+    line break, a stray byte from an export) is valid input, but XML cannot
+    hold it, so openpyxl refuses to write it to ``tables.xlsx``, and fonts
+    have no glyph for it. Each writer passes the text it emits through here:
+    the name stays recognisable in every format and the analyst sees where
+    the odd character was. Tabs and line breaks are kept.
+    """
+    return _UNPRINTABLE.sub(REPLACEMENT, text)
+
+
 def _half_up(value: float, decimals: int) -> Decimal:
-    """Round half away from zero, as people (and Danish statistics) do: 2.5 → 3, 0.125 → 0.13."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """Round half away from zero, as people (and Danish statistics) do: 2.5 → 3, 0.125 → 0.13.
+
+    The precision is that of the value's own digits, so any finite float rounds (the default 28 digits
+    made ``quantize`` fail from 10^28 up).
+    """
+    exact = Decimal(repr(float(value)))
+    with localcontext() as ctx:
+        ctx.prec = max(28, exact.adjusted() + decimals + 2)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 _MONTHS = {

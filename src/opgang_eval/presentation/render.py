@@ -1,7 +1,11 @@
 """Renderers: lay a :class:`~.context.Context` out as HTML, PDF (Typst) and a spreadsheet.
 
 They only place what the context holds; numbers were formatted and
-disclosure-controlled when the context was built.
+disclosure-controlled when the context was built. Every text they emit
+passes through :func:`~.formatting.printable`, so a control character in a
+site name or stratum (valid input) is shown as U+FFFD in the HTML, the PDF
+and the spreadsheet alike instead of breaking the spreadsheet (XML cannot
+hold it).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 import zipfile
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import matplotlib
@@ -20,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .context import Context
+from .formatting import printable
 from .texts import t
 
 __all__ = ["render_html", "render_pdf", "render_xlsx", "write_figures"]
@@ -29,7 +35,9 @@ _TEMPLATES = files("opgang_eval.presentation").joinpath("templates")
 
 def render_html(ctx: Context) -> str:
     """One self-contained HTML file: inline CSS and inline SVG, no external requests."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=_printable_text
+    )
     template = env.from_string(_TEMPLATES.joinpath("report.html.j2").read_text(encoding="utf-8"))
     css = _TEMPLATES.joinpath("report.css").read_text(encoding="utf-8")
     return template.render(
@@ -38,6 +46,13 @@ def render_html(ctx: Context) -> str:
         headline_title=t("headline", ctx.lang),
         toc_label="Indhold" if ctx.lang == "da" else "Contents",
     )
+
+
+def _printable_text(value: object) -> object:
+    """Each ``{{ … }}`` of the template: text with its control characters replaced (markup left alone)."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):  # markupsafe's Markup (``| safe``) has one
+        return printable(value)
+    return value
 
 
 def write_figures(ctx: Context, folder: Path) -> list[Path]:
@@ -65,9 +80,9 @@ def render_pdf(ctx: Context, root: Path, figure_dir: str, day: dt.date) -> bytes
     template = root / "report.typ"
     template.write_text(_TEMPLATES.joinpath("report.typ").read_text(encoding="utf-8"), encoding="utf-8")
     context = ctx.to_data()
-    data = {"context": context, "figure_dir": figure_dir, "headline_title": t("headline", ctx.lang)}
     for figure in _figures_in(context["sections"]):
         figure["svg"] = ""  # the PDF reads the SVG files; keep the JSON small
+    data = _printable_data({"context": context, "figure_dir": figure_dir, "headline_title": t("headline", ctx.lang)})
     fonts = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
     stamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     try:
@@ -81,6 +96,17 @@ def render_pdf(ctx: Context, root: Path, figure_dir: str, day: dt.date) -> bytes
         )
     finally:
         template.unlink()
+
+
+def _printable_data(value: Any) -> Any:
+    """JSON-able data with the control characters of every string (keys included) replaced."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {_printable_data(k): _printable_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable_data(v) for v in value]
+    return value
 
 
 def _figures_in(sections: list[dict]) -> list[dict]:
@@ -99,16 +125,16 @@ def render_xlsx(ctx: Context, day: dt.date) -> bytes:
     for table in ctx.tables():
         name = _sheet_name(table.id, used)
         sheet = book.create_sheet(name)
-        sheet.append([table.caption])
+        sheet.append([printable(table.caption)])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.header)
+        sheet.append([_cell(v) for v in table.header])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.values:
             sheet.append([_cell(v) for v in row])
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append([printable(table.note)])
         sheet.column_dimensions["A"].width = 42
     stamp = dt.datetime(day.year, day.month, day.day)
     book.properties.created = stamp
@@ -120,8 +146,11 @@ def render_xlsx(ctx: Context, day: dt.date) -> bytes:
 
 
 def _cell(value: object) -> object:
+    """A value as the spreadsheet stores it: NaN as an empty cell, text without control characters."""
     if isinstance(value, float) and value != value:  # NaN
         return None
+    if isinstance(value, str):
+        return printable(value)
     return value
 
 

@@ -1,0 +1,132 @@
+"""Hostile input through the command line (issue 18): it works, or it exits 2 with one clear message.
+
+A failure names the file or table, the column or setting and the fix; no
+traceback reaches the analyst, and ``--out`` is not created. The extracts
+are the hand-built one of ``report_helpers`` with one thing changed.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import opgang_eval as oe
+from handbuilt import load
+from opgang_eval.cli import main
+from opgang_eval.presentation import figures
+from opgang_eval.presentation.formatting import Formatter
+from report_helpers import CTL_FAMILIES, build_extract, html_tables, pdf_text, xlsx_tables
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+SETTINGS = 'end = "2023-08"\nbootstrap_replicates = 50\nseed = 7\n'
+
+
+def _config(tmp_path: Path, extra: str = "", end: str = "2023-08") -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SETTINGS.replace("2023-08", end) + extra, encoding="utf-8")
+    return path
+
+
+def _report(folder: Path, out: Path, config: Path, *options: str) -> list[str]:
+    return ["report", str(folder), "--out", str(out), "--config", str(config), "--quiet", *options]
+
+
+def _refused(capsys: pytest.CaptureFixture[str], args: list[str], out: Path) -> str:
+    """Run the CLI, expect exit 2 and no --out; the message on stderr."""
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "Traceback" not in captured.out
+    assert not out.exists()
+    return captured.err
+
+
+def _as_comparison(folder: Path, families: tuple[str, ...] = tuple(CTL_FAMILIES)) -> Path:
+    """Turn the given families (default: the control arm) into comparison families: an observational design."""
+    path = folder / "families.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ids = {f"FX-{f}" for f in families}
+    for i, line in enumerate(lines):
+        fields = line.split(",")
+        if fields[0] in ids:
+            fields[1] = "comparison"
+            lines[i] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+# -- 1. control characters in text from the data --------------------------------------------------------------
+
+
+def test_control_characters_in_a_site_are_shown_as_a_replacement_in_every_format(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract", tiny_site="Til\x0bst\x01")
+    out = tmp_path / "out"
+    assert main(_report(folder, out, _config(tmp_path), "--format", "html,pdf,xlsx")) == 0
+    shown = "Til\ufffdst\ufffd"  # each control character is one U+FFFD
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "\x0b" not in html and "\x01" not in html
+    by_site = next(t for t in html_tables(html) if shown in t["header"])
+    assert by_site["header"][-1] == shown
+    sheets = xlsx_tables(out / "tables.xlsx")
+    assert any(shown in (sheet["header"] or ()) for sheet in sheets.values())
+    assert shown in pdf_text(out / "report.pdf")
+
+
+def test_figures_draw_control_characters_as_a_replacement_without_a_missing_glyph():
+    data = pd.DataFrame({"label": ["Site: Til\x0bst", "Site: Gellerup"], "before": [0.3, 0.1], "after": [0.1, 0.02]})
+    labels = {"x": "|SMD|", "before": "before", "after": "after"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph 11 missing from font(s)"
+        fig = figures.love_plot(data, labels)
+        svg = figures.to_svg(fig)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Site: Til\ufffdst", "Site: Gellerup"]
+    assert "\x0b" not in svg
+
+
+# -- 2. $…$ in a site name: no mathtext -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["Tilst $\\frac$", "Tilst $x^2$"])
+def math_site(request, tmp_path_factory) -> tuple[str, Path]:
+    folder = build_extract(tmp_path_factory.mktemp("math") / "extract", tiny_site=request.param)
+    return request.param, _as_comparison(folder)
+
+
+def test_a_dollar_site_name_is_drawn_verbatim_in_the_analysts_own_axes(math_site):
+    site, folder = math_site
+    ev = oe.evaluate(load(folder), config={"end": "2023-08", "bootstrap_replicates": 50, "seed": 7})
+    assert ev.design == "matched"
+    fig = Figure()
+    ax = fig.add_subplot()
+    oe.plot(ev, "love_plot", ax=ax, lang="en")
+    fig.savefig(io.StringIO(), format="svg")  # outside the package's style: mathtext would parse here
+    texts = [t.get_text() for t in ax.get_yticklabels()]
+    assert f"Site: {site}" in texts
+    assert not any(t.get_parse_math() for t in ax.get_yticklabels())
+    own = oe.plot(ev, "love_plot", lang="en")  # a new figure of its own
+    own.savefig(io.StringIO(), format="svg")
+    assert f"Site: {site}" in [t.get_text() for t in own.axes[0].get_yticklabels()]
+
+
+def test_a_dollar_site_name_in_the_observational_report(math_site, tmp_path, capsys):
+    site, folder = math_site
+    out = tmp_path / "out"
+    assert main(_report(folder, out, _config(tmp_path), "--format", "html")) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert any(site in cell for table in html_tables(html) for row in table["rows"] for cell in row)
+    assert (out / "figures" / "love_plot.svg").exists()
+
+
+# -- 4. amounts that would add up to infinity -------------------------------------------------------------------
+
+
+def test_the_formatter_rounds_any_finite_amount():
+    # Decimal's default 28 digits made quantize fail from 10^28 up.
+    assert Formatter("en").dkk(1e30) == "DKK\u00a01" + ",000" * 10
+    assert Formatter("da").number(-1.5e300).startswith("\u22121.500.000")
+    assert Formatter("en").number(2.5) == "3"
