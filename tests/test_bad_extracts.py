@@ -363,14 +363,13 @@ CASES = [
         ("parent_status", "", Rule.EMPTY_TABLE, None),
     ),
     case(
-        # No family exists, so every family_id that points at families is an orphan as well.
+        # No family exists, so every family_id that points at families would be an orphan as well:
+        # those 5 + 4 + 4 rows are counted as suppressed follow-on errors, not listed
+        # (test_header_only_families_suppresses_the_orphans).
         "header-only-families",
         header_only("families"),
         "families.csv",
         ("families", "", Rule.EMPTY_TABLE, None),
-        *[("parents", "family_id", Rule.ORPHAN_KEY, line) for line in (2, 3, 4, 5, 6)],
-        *[("children", "family_id", Rule.ORPHAN_KEY, line) for line in (2, 3, 4, 5)],
-        *[("expenditure", "family_id", Rule.ORPHAN_KEY, line) for line in (2, 3, 4, 5)],
     ),
     case(
         # 'Kærby' on line 4 is the first byte that is not UTF-8.
@@ -684,6 +683,26 @@ CASES = [
         ("unit_costs", "status", Rule.MISSING_UNIT_COST, None),
     ),
     case(
+        # All three youth_jobs rows name unknown children: a small table keeps its orphans listed row by row.
+        "youth-jobs-all-unknown",
+        both(*[cell("youth_jobs", line, "person_id", "C99") for line in (2, 3, 4)]),
+        "youth_jobs.csv",
+        *[("youth_jobs", "person_id", Rule.ORPHAN_KEY, line) for line in (2, 3, 4)],
+    ),
+    case(
+        # Every used status would lack a unit cost: those 6 are suppressed (test_follow_on_errors_are_counted).
+        "unit-costs-without-status-column",
+        drop_column("unit_costs", "status"),
+        "unit_costs.csv",
+        ("unit_costs", "status", Rule.MISSING_COLUMN, None),
+    ),
+    case(
+        "zero-byte-unit-costs",
+        put("unit_costs.csv", b""),
+        "unit_costs.csv",
+        ("unit_costs", "", Rule.EMPTY_TABLE, None),
+    ),
+    case(
         "unit-cost-given-twice",
         append("unit_costs", "job,100,2023"),
         "unit_costs.csv",
@@ -836,6 +855,7 @@ def test_bad_extract_is_reported_exactly(bad: Case, tmp_path: Path, capsys: pyte
         load_quietly(folder)
     assert failure_rows(info.value) == set(bad.expected)
     assert info.value.n_failures == len(bad.expected)
+    assert info.value.n_suppressed == sum(FOLLOW_ON.get(bad.id, {}).values())
 
     capsys.readouterr()
     assert main(["validate", str(folder)]) == 2
@@ -845,6 +865,53 @@ def test_bad_extract_is_reported_exactly(bad: Case, tmp_path: Path, capsys: pyte
     for _table, column, rule, _row in bad.expected:
         assert str(rule) in out.err
         assert column in out.err
+
+
+#: The follow-on failures each root-cause case counts instead of listing: (file, column, rule) → n.
+FOLLOW_ON = {
+    # Lines 2-6 of parents, 2-5 of children and of expenditure name a family.
+    "header-only-families": {
+        ("parents.csv", "family_id", "orphan_key"): 5,
+        ("children.csv", "family_id", "orphan_key"): 4,
+        ("expenditure.csv", "family_id", "orphan_key"): 4,
+    },
+    # parent_status uses job, flexjob, education, early_retirement, cash_benefit and sickness_benefit.
+    "unit-costs-without-status-column": {("unit_costs.csv", "status", "missing_unit_cost"): 6},
+    "zero-byte-unit-costs": {("unit_costs.csv", "status", "missing_unit_cost"): 6},
+    # 15 status rows and 4 survey rows name a parent.
+    "missing-required-table": {
+        ("parent_status.csv", "person_id", "orphan_key"): 15,
+        ("survey.csv", "person_id", "orphan_key"): 4,
+    },
+    "zero-byte-file": {
+        ("parent_status.csv", "person_id", "orphan_key"): 15,
+        ("survey.csv", "person_id", "orphan_key"): 4,
+    },
+    # 4 absence rows and 3 youth job rows name a child.
+    "garbage-xlsx": {
+        ("school_absence.csv", "person_id", "orphan_key"): 4,
+        ("youth_jobs.csv", "person_id", "orphan_key"): 3,
+    },
+}
+#: families given twice or not UTF-8 cannot be used either.
+FOLLOW_ON["two-files-for-one-table"] = FOLLOW_ON["latin1-csv"] = FOLLOW_ON["header-only-families"]
+
+
+@pytest.mark.parametrize("bad", [c for c in CASES if c.id in FOLLOW_ON], ids=lambda c: c.id)
+def test_follow_on_errors_are_counted(bad: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    folder = write_extract(tmp_path / "extract", make(BASE, bad.mutation))
+    with pytest.raises(oe.ValidationError) as info:
+        load_quietly(folder)
+    s = info.value.suppressed
+    assert dict(zip(zip(s["file"], s["column"], s["rule"], strict=True), s["n"], strict=True)) == FOLLOW_ON[bad.id]
+    total = sum(FOLLOW_ON[bad.id].values())
+    assert info.value.n_suppressed == total
+    main(["validate", str(folder)])
+    err = capsys.readouterr().err
+    assert f", and {total} follow-on errors suppressed." in err.splitlines()[0]
+    for (file, column, rule), n in FOLLOW_ON[bad.id].items():
+        assert f"{file}:" in err
+        assert f"column '{column}': {n} follow-on {rule} errors suppressed." in err
 
 
 CPR_CASES = {

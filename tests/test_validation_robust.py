@@ -9,6 +9,7 @@ CSV), never from the loader.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 import warnings
@@ -141,3 +142,234 @@ def test_school_year_must_have_begun_on_the_given_today(sample: Path):
     assert failures[["file", "column", "row", "value", "rule"]].values.tolist() == [
         ["school_absence.csv", "school_year", 2, "2027/28", "future_date"]
     ]
+
+
+# -- one root cause instead of a cascade -----------------------------------------------
+
+#: The tables whose family_id refers to families, and whose person_id refers to parents.
+FAMILY_LINKS = ("parents.csv", "children.csv", "expenditure.csv")
+PARENT_LINKS = ("parent_status.csv", "survey.csv")
+
+
+def _column(path: Path, column: str) -> list[str]:
+    """A column of a CSV file as written (read with the csv module, not the loader)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row[column] for row in csv.DictReader(handle)]
+
+
+def _referring(folder: Path, files: tuple[str, ...], column: str, ids: set[str] | None = None) -> dict[str, int]:
+    """Rows per file that name an id in ``column`` (one of ``ids`` when given)."""
+    return {
+        file: sum(1 for v in _column(folder / file, column) if v.strip() and (ids is None or v in ids))
+        for file in files
+    }
+
+
+def _suppressed(error: oe.ValidationError) -> dict[tuple[str, str, str], int]:
+    s = error.suppressed
+    return {(f, c, r): int(n) for f, c, r, n in zip(s["file"], s["column"], s["rule"], s["n"], strict=True)}
+
+
+def _rewrite(path: Path, change) -> None:
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _prefix_ids(path: Path, position: int, prefix: str, lines: range | None = None) -> None:
+    """Put ``prefix`` before the id in cell ``position`` of every data line (or of ``lines``, 1 = first data line)."""
+    rows = path.read_text(encoding="utf-8").splitlines()
+    for i in range(1, len(rows)) if lines is None else lines:
+        cells = rows[i].split(",")
+        cells[position] = prefix + cells[position]
+        rows[i] = ",".join(cells)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _assert_cli(folder: Path, capsys: pytest.CaptureFixture[str], first_line: str, *words: str) -> str:
+    capsys.readouterr()
+    assert main(["validate", str(folder), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == first_line
+    for w in words:
+        assert w in err
+    assert "Traceback" not in err
+    return err
+
+
+def test_tab_separated_families_is_one_root_cause(sample: Path, capsys: pytest.CaptureFixture[str]):
+    _rewrite(sample / "families.csv", lambda text: text.replace(",", "\t"))
+    referring = _referring(sample, FAMILY_LINKS, "family_id")
+    assert referring == {"parents.csv": 194, "children.csv": 376, "expenditure.csv": 24_239}  # wc -l minus the header
+
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    assert error.failures[["table", "file", "column", "rule"]].values.tolist() == [
+        ["families", "families.csv", "", "unreadable_file"]
+    ]
+    assert error.n_failures == 1
+    assert _suppressed(error) == {(file, "family_id", "orphan_key"): n for file, n in referring.items()}
+    assert error.n_suppressed == 24_809
+    assert set(error.suppressed["table"]) == {"parents", "children", "expenditure"}
+    assert all("families.csv" in cause for cause in error.suppressed["cause"])
+
+    _assert_cli(
+        sample,
+        capsys,
+        "The extracts do not meet the data contract: 1 problem in 1 file, and 24,809 follow-on errors suppressed.",
+        "tab-separated",
+        "parents.csv:\n  - column 'family_id': 194 follow-on orphan_key errors suppressed.",
+        "children.csv:\n  - column 'family_id': 376 follow-on orphan_key errors suppressed.",
+        "expenditure.csv:\n  - column 'family_id': 24,239 follow-on orphan_key errors suppressed.",
+        "unreadable_file; see families.csv",
+    )
+
+
+def test_wrong_id_column_of_families(sample: Path, capsys: pytest.CaptureFixture[str]):
+    _rewrite(sample / "families.csv", lambda text: text.replace("family_id,", "familyid,", 1))
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    assert error.failures[["column", "rule"]].values.tolist() == [
+        ["familyid", "unknown_column"],
+        ["family_id", "missing_column"],
+    ]
+    assert _suppressed(error) == {
+        ("parents.csv", "family_id", "orphan_key"): 194,
+        ("children.csv", "family_id", "orphan_key"): 376,
+        ("expenditure.csv", "family_id", "orphan_key"): 24_239,
+    }
+    _assert_cli(
+        sample,
+        capsys,
+        "The extracts do not meet the data contract: 2 problems in 1 file, and 24,809 follow-on errors suppressed.",
+        "families.csv has no usable family_id column (missing_column; see families.csv)",
+    )
+
+
+def test_header_only_parents_suppresses_status_and_survey(sample: Path):
+    _rewrite(sample / "parents.csv", lambda text: text.splitlines()[0] + "\n")
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    assert error.failures[["file", "column", "rule"]].values.tolist() == [["parents.csv", "", "empty_table"]]
+    assert _suppressed(error) == {
+        ("parent_status.csv", "person_id", "orphan_key"): 14_746,
+        ("survey.csv", "person_id", "orphan_key"): 984,
+    }
+    assert "parents.csv has no rows (empty_table" in error.suppressed["cause"].iloc[0]
+
+
+def test_mangled_family_ids_are_one_unmatched_ids_failure(sample: Path, capsys: pytest.CaptureFixture[str]):
+    _prefix_ids(sample / "families.csv", 0, "X")  # F0001 becomes XF0001: no family matches any more
+    first_family = _column(sample / "families.csv", "family_id")[0]
+    first_parent_family = _column(sample / "parents.csv", "family_id")[0]
+    assert (first_family, first_parent_family) == ("XF0001", "F0093")
+
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    assert error.failures[["table", "file", "column", "row", "value", "rule"]].values.tolist() == [
+        ["families", "families.csv", "family_id", pd.NA, "XF0001", "unmatched_ids"]
+    ]
+    hint = error.failures["hint"].iloc[0]
+    for words in (
+        "all 194 rows of parents.csv, all 376 rows of children.csv and all 24,239 rows of expenditure.csv",
+        "'F0093' in parents.csv",
+        "families.csv has e.g. 'XF0001'",
+        "leading zeros",
+    ):
+        assert words in hint
+    assert error.n_failures == 1
+    assert error.n_suppressed == 194 + 376 + 24_239
+    _assert_cli(
+        sample,
+        capsys,
+        "The extracts do not meet the data contract: 1 problem in 1 file, and 24,809 follow-on errors suppressed.",
+        "column 'family_id': unmatched_ids (1×)",
+        "counted in the unmatched_ids failure of families.csv",
+    )
+
+
+def test_expenditure_with_another_id_scheme_is_blamed_alone(sample: Path):
+    # Parents and children match families; only expenditure uses other ids.
+    _prefix_ids(sample / "expenditure.csv", 0, "E")
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    assert error.failures[["file", "column", "value", "rule"]].values.tolist() == [
+        ["expenditure.csv", "family_id", "EF0001", "unmatched_ids"]
+    ]
+    assert "all 24,239 rows of expenditure.csv name a family not in families.csv" in error.failures["hint"].iloc[0]
+    assert _suppressed(error) == {("expenditure.csv", "family_id", "orphan_key"): 24_239}
+
+
+def test_most_family_ids_missing_suppresses_their_members(sample: Path):
+    # 63 of the 124 family_ids blanked (more than half): the rows naming those families are follow-ons.
+    path = sample / "families.csv"
+    blanked = set(_column(path, "family_id")[:63])
+    _rewrite(
+        path,
+        lambda text: (
+            "\n".join(line[line.index(",") :] if 1 <= i <= 63 else line for i, line in enumerate(text.splitlines()))
+            + "\n"
+        ),
+    )
+    assert sum(1 for v in _column(path, "family_id") if not v) == 63
+
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    assert error.counts[["file", "column", "rule", "n"]].values.tolist() == [
+        ["families.csv", "family_id", "missing_value", 63]
+    ]
+    expected = _referring(sample, FAMILY_LINKS, "family_id", blanked)
+    assert all(n > 0 for n in expected.values())
+    assert _suppressed(error) == {(file, "family_id", "orphan_key"): n for file, n in expected.items()}
+    assert "63 of its 124 rows have no usable family_id (missing_value" in error.suppressed["cause"].iloc[0]
+
+
+def test_few_missing_family_ids_leave_their_members_listed(sample: Path):
+    # Two families without an id (far from half): the rows naming them are ordinary orphans, each listed.
+    path = sample / "families.csv"
+    blanked = set(_column(path, "family_id")[:2])
+    _rewrite(
+        path,
+        lambda text: (
+            "\n".join(line[line.index(",") :] if i in (1, 2) else line for i, line in enumerate(text.splitlines()))
+            + "\n"
+        ),
+    )
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    expected = _referring(sample, FAMILY_LINKS, "family_id", blanked)
+    orphans = error.counts[error.counts["rule"] == "orphan_key"]
+    assert dict(zip(orphans["file"], orphans["n"], strict=True)) == {f: n for f, n in expected.items() if n}
+    assert error.n_suppressed == 0
+    parent_rows = [i + 2 for i, v in enumerate(_column(sample / "parents.csv", "family_id")) if v in blanked]
+    listed = error.failures[(error.failures["file"] == "parents.csv")]["row"].tolist()
+    assert listed == parent_rows
+
+
+@pytest.mark.parametrize(("unknown", "grouped"), [(153, False), (154, True)])
+def test_unmatched_ids_start_beyond_half_of_the_rows(sample: Path, unknown: int, grouped: bool):
+    # youth_jobs has 306 rows: 153 unknown person_ids (half) are listed one by one, 154 are one unmatched_ids.
+    path = sample / "youth_jobs.csv"
+    assert len(_column(path, "person_id")) == 306
+    _prefix_ids(path, 0, "Z", range(1, unknown + 1))
+    with pytest.raises(oe.ValidationError) as caught:
+        oe.load(sample)
+    error = caught.value
+    if grouped:
+        assert error.counts[["file", "column", "rule", "n"]].values.tolist() == [
+            ["youth_jobs.csv", "person_id", "unmatched_ids", 1]
+        ]
+        assert (
+            "154 of 306 rows (50%) of youth_jobs.csv name a child not in children.csv" in error.failures["hint"].iloc[0]
+        )
+        assert _suppressed(error) == {("youth_jobs.csv", "person_id", "orphan_key"): 154}
+    else:
+        assert error.counts[["file", "column", "rule", "n"]].values.tolist() == [
+            ["youth_jobs.csv", "person_id", "orphan_key", 153]
+        ]
+        assert error.n_suppressed == 0

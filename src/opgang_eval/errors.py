@@ -32,6 +32,9 @@ __all__ = [
 #: Columns of the tidy failure table carried by :class:`ValidationError`.
 FAILURE_COLUMNS = ("table", "file", "column", "row", "key", "value", "rule", "hint")
 
+#: Columns of the table of follow-on failures that were counted, not listed (see :class:`ValidationError`).
+SUPPRESSED_COLUMNS = ("table", "file", "column", "rule", "n", "cause")
+
 #: Examples kept per (table, column, rule); the count is always exact.
 MAX_EXAMPLES = 1000
 
@@ -76,6 +79,7 @@ class Rule(StrEnum):
     ABSENCE_EXCEEDS_DAYS = "absence_exceeds_school_days"
     DUPLICATE_KEY = "duplicate_key"
     ORPHAN_KEY = "orphan_key"
+    UNMATCHED_IDS = "unmatched_ids"
     CPR_LIKE_ID = "cpr_like_id"
     MISSING_UNIT_COST = "missing_unit_cost"
     BAD_CONFIG = "bad_config"
@@ -124,9 +128,17 @@ class ValidationError(OpgangError):
     counts
         Exact number of failures per (table, file, column, rule, hint); derived
         from ``failures`` when not given.
+    suppressed
+        Follow-on failures that were counted but not listed, because one root
+        cause in another table (a table that could not be read, a missing key
+        column, ids that match nothing) accounts for all of them: one row per
+        (table, file, column, rule) with their number ``n`` and the ``cause``.
+        They are not in ``failures``, ``counts`` or :attr:`n_failures`.
     """
 
-    def __init__(self, failures: pd.DataFrame, counts: pd.DataFrame | None = None) -> None:
+    def __init__(
+        self, failures: pd.DataFrame, counts: pd.DataFrame | None = None, suppressed: pd.DataFrame | None = None
+    ) -> None:
         self.failures = failures.reset_index(drop=True)
         if counts is None:
             counts = (
@@ -136,6 +148,9 @@ class ValidationError(OpgangError):
                 .reset_index()
             )
         self.counts = counts.reset_index(drop=True)
+        if suppressed is None:
+            suppressed = pd.DataFrame({c: pd.Series(dtype="int64" if c == "n" else "str") for c in SUPPRESSED_COLUMNS})
+        self.suppressed = suppressed.reset_index(drop=True)
         super().__init__(self.report())
 
     @classmethod
@@ -148,12 +163,19 @@ class ValidationError(OpgangError):
         """Exact number of failures, including those beyond the kept examples."""
         return int(self.counts["n"].sum())
 
+    @property
+    def n_suppressed(self) -> int:
+        """Exact number of follow-on failures counted in :attr:`suppressed` rather than listed."""
+        return int(self.suppressed["n"].sum())
+
     #: First line of the report; subclasses say what was checked.
     headline = "The extracts do not meet the data contract"
 
     def report(self, examples: int = 5) -> str:
         """Readable report grouped by table, one block per column and rule."""
-        return format_failure_report(self.failures, self.counts, examples=examples, headline=self.headline)
+        return format_failure_report(
+            self.failures, self.counts, examples=examples, headline=self.headline, suppressed=self.suppressed
+        )
 
 
 class ConfigError(ValidationError):
@@ -184,15 +206,28 @@ def format_failure_report(
     counts: pd.DataFrame,
     examples: int = 5,
     headline: str = ValidationError.headline,
+    suppressed: pd.DataFrame | None = None,
 ) -> str:
     """Render failures as text, grouped by file, with a few examples per rule.
 
     One renderer serves the exception message and the CLI, so the two can
-    never disagree about what went wrong.
+    never disagree about what went wrong. Suppressed follow-on failures are
+    one line each in their file's block ("n follow-on errors suppressed")
+    and a total in the first line; they are not counted as problems.
     """
     total = int(counts["n"].sum())
     files = counts["file"].nunique()
-    lines = [f"{headline}: {total:,} problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}."]
+    headline = f"{headline}: {total:,} problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    follow_on: dict[str, list[str]] = {}
+    if suppressed is not None and len(suppressed):
+        n_suppressed = int(suppressed["n"].sum())
+        headline += f", and {n_suppressed:,} follow-on error{'s' if n_suppressed != 1 else ''} suppressed"
+        for sup in map(_Suppressed._make, suppressed[list(_Suppressed._fields)].itertuples(index=False, name=None)):
+            where = f"column '{clip(sup.column)}'" if sup.column else "file"
+            errors = f"error{'s' if sup.n != 1 else ''}"
+            line = f"  - {where}: {sup.n:,} follow-on {sup.rule} {errors} suppressed. {sup.cause}"
+            follow_on.setdefault(sup.file, []).append(line)
+    lines = [headline + "."]
     # The examples of every (file, column, rule, hint) are gathered in one pass: filtering
     # the whole failure table once per count row made the report quadratic (a table with
     # thousands of refused columns has thousands of count rows and failures).
@@ -214,6 +249,11 @@ def format_failure_report(
                 more = rec.n - len(shown)
                 tail = f" … and {more:,} more" if more > 0 else ""
                 lines.append("      " + "; ".join(shown) + tail)
+        lines.extend(follow_on.pop(str(file), []))
+    for file, follow in follow_on.items():  # files with nothing wrong of their own
+        lines.append("")
+        lines.append(f"{file}:")
+        lines.extend(follow)
     return "\n".join(lines)
 
 
@@ -229,6 +269,16 @@ class _Count(NamedTuple):
     rule: str
     hint: str
     n: int
+
+
+class _Suppressed(NamedTuple):
+    """One row of the suppressed table, as the report reads it."""
+
+    file: str
+    column: str
+    rule: str
+    n: int
+    cause: str
 
 
 class _Example(NamedTuple):

@@ -82,7 +82,7 @@ def load(path: str | Path, *, today: dt.date | None = None, progress: bool | Non
         bar.step("validate")
         tables = validate_tables(raws, config, errors, warned, today=today)
     if errors:
-        raise ValidationError(errors.failures(), errors.counts())
+        raise ValidationError(errors.failures(), errors.counts(), errors.suppressed())
     summary = _warning_summary(warned)
     for w in summary.itertuples(index=False):
         _warnings.warn(f"{w.file}: {w.message} ({w.n:,} rows)", DataQualityWarning, stacklevel=2)

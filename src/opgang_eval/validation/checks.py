@@ -1,11 +1,13 @@
 """How the contract is checked: columns, cells, keys and links between tables.
 
 Every check adds to one :class:`Collector`, so a single pass reports every
-failure; nothing stops at the first problem. All checks are vectorised, and
-the key, link and coverage checks work on integer codes: each id column is
-factorised once (see :class:`_Codes`) and every membership test or
-duplicate search then runs on its distinct values, not on millions of
-strings.
+failure; nothing stops at the first problem. A broken table that others
+refer to is reported once, as the root cause, and the failures that follow
+from it are counted, not listed (see :func:`_check_links`). All checks are
+vectorised, and the key, link and coverage checks work on integer codes:
+each id column is factorised once (see :class:`_Codes`) and every
+membership test or duplicate search then runs on its distinct values, not
+on millions of strings.
 """
 
 from __future__ import annotations
@@ -13,13 +15,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT_SCALE, Config
-from ..errors import FAILURE_COLUMNS, MAX_EXAMPLES, MAX_SHOWN, Failure, Rule, clip, failure_frame
+from ..errors import (
+    FAILURE_COLUMNS,
+    MAX_EXAMPLES,
+    MAX_SHOWN,
+    SUPPRESSED_COLUMNS,
+    Failure,
+    Rule,
+    clip,
+    failure_frame,
+)
 from ..schema import TABLES, ColumnKind, Table, Vocabulary
 from .parse import WITHHELD, looks_like_cpr, parse_column
 
@@ -40,6 +51,7 @@ class Collector:
         # thousands of refused columns cost seconds per thousand columns.
         self._frames: list[pd.DataFrame | list[Failure]] = []
         self._counts: list[tuple[str, str, str, str, str, int]] = []
+        self._suppressed: list[tuple[str, str, str, str, int, str]] = []
 
     def __bool__(self) -> bool:
         return bool(self._counts)
@@ -124,6 +136,18 @@ class Collector:
         )
         self._counts.append((name, file, column, str(rule), hint, n))
 
+    def suppress(self, table: str, file: str, column: str, rule: Rule, n: int, cause: str) -> None:
+        """Count ``n`` follow-on failures of a column without listing them; ``cause`` says why."""
+        if n > 0:
+            self._suppressed.append((table, file, column, str(rule), n, cause))
+
+    def recorded(self, table: str, column: str | None = None) -> tuple[str, list[str]] | None:
+        """The file and the distinct rules of the failures recorded for ``table`` (and ``column``), if any."""
+        found = [(f, r) for t, f, c, r, _h, _n in self._counts if t == table and (column is None or c == column)]
+        if not found:
+            return None
+        return found[0][0], list(dict.fromkeys(r for _f, r in found))
+
     def failures(self) -> pd.DataFrame:
         if not self._frames:
             return failure_frame([])
@@ -132,6 +156,11 @@ class Collector:
 
     def counts(self) -> pd.DataFrame:
         return pd.DataFrame(self._counts, columns=["table", "file", "column", "rule", "hint", "n"])
+
+    def suppressed(self) -> pd.DataFrame:
+        """Follow-on failures counted, not listed: table, file, column, rule, n, cause."""
+        frame = pd.DataFrame(self._suppressed, columns=list(SUPPRESSED_COLUMNS))
+        return frame.astype({"n": "int64"})
 
 
 def _clipped(texts: np.ndarray) -> np.ndarray:
@@ -452,32 +481,99 @@ def _check_rows(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], confi
         )
 
 
+#: A referenced table is broken at the root when more than this share of its rows have no
+#: usable key; the ids of two files do not match when more than this share of the rows that
+#: refer to a table (and at least :data:`ROOT_MIN_ROWS` of them) name an id that is not in it.
+ROOT_SHARE = 0.5
+#: Fewer orphan rows than this are always listed one by one.
+ROOT_MIN_ROWS = 10
+
+
+class _Link(NamedTuple):
+    """Rows of ``table`` whose ``column`` must be a ``key`` of ``target``."""
+
+    table: str
+    column: str
+    target: str
+    key: str
+    what: str
+    hint: str
+
+
+_LINKS = (
+    _Link(
+        "parents", "family_id", "families", "family_id", "family", "Every parent must belong to a family in families."
+    ),
+    _Link(
+        "children", "family_id", "families", "family_id", "family", "Every child must belong to a family in families."
+    ),
+    _Link(
+        "expenditure",
+        "family_id",
+        "families",
+        "family_id",
+        "family",
+        "Expenditure must be attributed to a family in families.",
+    ),
+    _Link(
+        "parent_status", "person_id", "parents", "person_id", "parent", "Status rows are for parents listed in parents."
+    ),
+    _Link("survey", "person_id", "parents", "person_id", "parent", "Survey answers are for parents listed in parents."),
+    _Link(
+        "school_absence",
+        "person_id",
+        "children",
+        "person_id",
+        "child",
+        "Absence rows are for children listed in children.",
+    ),
+    _Link(
+        "youth_jobs",
+        "person_id",
+        "children",
+        "person_id",
+        "child",
+        "Youth job rows are for children listed in children.",
+    ),
+)
+
+
 def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], errors: Collector, codes: _Codes) -> None:
-    """Keys that must exist in another table, and ids unique across tables."""
-    family_ids = _ids(typed, "families", "family_id", codes)
-    parent_ids = _ids(typed, "parents", "person_id", codes)
-    child_ids = _ids(typed, "children", "person_id", codes)
-    links = [
-        ("parents", "family_id", family_ids, "families", "Every parent must belong to a family in families."),
-        ("children", "family_id", family_ids, "families", "Every child must belong to a family in families."),
-        ("expenditure", "family_id", family_ids, "families", "Expenditure must be attributed to a family in families."),
-        ("parent_status", "person_id", parent_ids, "parents", "Status rows are for parents listed in parents."),
-        ("survey", "person_id", parent_ids, "parents", "Survey answers are for parents listed in parents."),
-        ("school_absence", "person_id", child_ids, "children", "Absence rows are for children listed in children."),
-        ("youth_jobs", "person_id", child_ids, "children", "Youth job rows are for children listed in children."),
-    ]
-    for name, column, targets, target_table, hint in links:
-        if name not in typed or targets is None:
+    """Keys that must exist in another table, and ids unique across tables.
+
+    A referenced table that is broken at the root (see :func:`_root_cause`)
+    would make every row that refers to it an orphan: those rows are
+    counted as suppressed follow-on failures instead of listed. Ids of two
+    files that do not match at all (see :func:`_report_unmatched`) are one
+    ``unmatched_ids`` failure, their orphan rows suppressed likewise. Other
+    orphan rows are reported one by one.
+    """
+    causes = {target: _root_cause(target, key, raws, typed, errors, codes) for target, key in _TARGETS.items()}
+    orphans: dict[_Link, tuple[np.ndarray, int, int]] = {}
+    for link in _LINKS:
+        if link.table not in typed:
             continue
-        present = codes(name, column)[0] >= 0
-        bad = ~codes.isin(name, column, targets) & present
+        present = codes(link.table, link.column)[0] >= 0
+        if link.target in typed:
+            bad = ~codes.isin(link.table, link.column, codes(link.target, link.key)[1]) & present
+        else:  # nothing to match: every row that names an id refers to a table that could not be read
+            bad = present
+        orphans[link] = (bad, int(bad.sum()), int(present.sum()))
+    unmatched = _report_unmatched(orphans, causes, raws, typed, errors, codes)
+    for link, (bad, n, _keyed) in orphans.items():
+        cause = causes[link.target] or unmatched.get(link)
+        if cause is not None:
+            errors.suppress(link.table, raws[link.table].source.path.name, link.column, Rule.ORPHAN_KEY, n, cause)
+            continue
         errors.add(
-            raws[name],
-            column,
+            raws[link.table],
+            link.column,
             bad,
             Rule.ORPHAN_KEY,
-            f"{hint} The {column} is not in {target_table}; add it there or remove the rows.",
+            f"{link.hint} The {link.column} is not in {link.target}; add it there or remove the rows.",
         )
+    parent_ids = _ids(typed, "parents", "person_id", codes)
+    child_ids = _ids(typed, "children", "person_id", codes)
     if parent_ids is not None and child_ids is not None:
         both = codes.isin("children", "person_id", parent_ids)
         errors.add(
@@ -487,27 +583,178 @@ def _check_links(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], erro
             Rule.DUPLICATE_KEY,
             "A person_id must be unique across parents and children; this one is also a parent.",
         )
-    if "unit_costs" in typed and "parent_status" in typed:
-        used = typed["parent_status"]["status"].dropna()
-        priced = set(typed["unit_costs"]["status"].dropna().astype("str"))
-        counts = used.value_counts()
-        missing = [str(s) for s, n in counts.items() if n > 0 and str(s) not in priced]
-        raw = raws["unit_costs"]
-        for status in missing:
-            errors.add_records(
-                [
-                    Failure(
-                        "unit_costs",
-                        raw.source.path.name,
-                        "status",
-                        None,
-                        "",
-                        status,
-                        Rule.MISSING_UNIT_COST,
-                        f"parent_status uses '{status}' but unit_costs gives it no monthly cost; add a row for it.",
-                    )
-                ]
+    if "parent_status" in typed:
+        _check_unit_costs(raws, typed, errors, codes)
+
+
+#: Each referenced table and its key column.
+_TARGETS = {link.target: link.key for link in _LINKS}
+
+
+def _root_cause(
+    target: str, key: str, raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], errors: Collector, codes: _Codes
+) -> str | None:
+    """Why every reference to ``target`` would fail, when a failure already reported on it says so.
+
+    ``target`` is broken at the root when it could not be read (missing,
+    unreadable, given twice, a header naming none of its columns), when its
+    ``key`` column is missing or given twice, when it has no rows although
+    it must have some, or when more than :data:`ROOT_SHARE` of its rows have
+    no usable key (missing, refused as a CPR number, a row that could not be
+    read). ``None`` otherwise, and always when nothing is reported on
+    ``target``: a follow-on failure is only suppressed behind a root cause
+    the analyst is shown.
+    """
+    if target not in typed:
+        recorded = errors.recorded(target)
+        if recorded is None:
+            return None
+        file, rules = recorded
+        why = f"{file} could not be used"
+    else:
+        raw = raws[target]
+        file = raw.source.path.name
+        long_lines = len(raw.long_records[0])
+        rows = len(raw.frame) + long_lines
+        no_key = int((codes(target, key)[0] < 0).sum()) + long_lines
+        if _single_column(raw.frame, key) is None:
+            why, recorded = f"{file} has no usable {key} column", errors.recorded(target, key)
+        elif rows == 0 and not TABLES[target].may_be_empty:
+            why, recorded = f"{file} has no rows", errors.recorded(target, "")
+        elif rows and no_key > ROOT_SHARE * rows:
+            why = f"{no_key:,} of its {rows:,} rows have no usable {key}"
+            recorded = errors.recorded(target, key) if no_key > long_lines else errors.recorded(target, "")
+        else:
+            return None
+        if recorded is None:
+            return None
+        # Duplicates leave a key usable; the rules named are those that explain the missing keys.
+        rules = [r for r in recorded[1] if r != Rule.DUPLICATE_KEY] or recorded[1]
+    return (
+        f"The rows refer to {target}, but {why} ({', '.join(rules)}; see {file}). Fix that first and load again: "
+        "any rows that still do not match are then listed."
+    )
+
+
+def _report_unmatched(
+    orphans: dict[_Link, tuple[np.ndarray, int, int]],
+    causes: dict[str, str | None],
+    raws: dict[str, RawTable],
+    typed: dict[str, pd.DataFrame],
+    errors: Collector,
+    codes: _Codes,
+) -> dict[_Link, str]:
+    """One ``unmatched_ids`` failure where the ids of two files do not match; returns the links it covers.
+
+    A link is unmatched when its target is not broken at the root, yet more
+    than :data:`ROOT_SHARE` of the rows that name an id (and at least
+    :data:`ROOT_MIN_ROWS`) do not find it there. The failure is put on the
+    target's key when at least two tables with rows refer to it and none of
+    them matches (the target is the odd one out), else on each unmatched
+    referring column. Returns, per covered link, why its orphan rows are
+    suppressed.
+    """
+    unmatched = [
+        link
+        for link, (_bad, n, keyed) in orphans.items()
+        if causes[link.target] is None and link.target in typed and n >= ROOT_MIN_ROWS and n > ROOT_SHARE * keyed
+    ]
+    covered: dict[_Link, str] = {}
+    for target, key in _TARGETS.items():
+        links = [link for link in unmatched if link.target == target]
+        if not links:
+            continue
+        target_file = raws[target].source.path.name
+        ids = codes(target, key)[1]
+        theirs = (
+            f"while {target_file} has e.g. '{_example(ids[0])}'" if len(ids) else f"while {target_file} has no rows"
+        )
+        why = (
+            "The ids of the files do not match (leading zeros lost, another id scheme, or files from different "
+            "extracts?): make them match and load again."
+        )
+        referring = [link for link in orphans if link.target == target and orphans[link][2] > 0]
+        if len(referring) >= 2 and len(links) == len(referring):
+            parts = _listed([f"{_share(*orphans[link][1:])} of {raws[link.table].source.path.name}" for link in links])
+            first = links[0]
+            ours = _orphan_example(orphans[first][0], typed[first.table][first.column])
+            hint = (
+                f"Most ids that refer to {target_file} are not in it: {parts} name a {first.what} not in "
+                f"{target_file} (e.g. '{ours}' in {raws[first.table].source.path.name}, {theirs}). {why}"
             )
+            value = _example(ids[0]) if len(ids) else ""
+            errors.add_records([Failure(target, target_file, key, None, "", value, Rule.UNMATCHED_IDS, hint)])
+            for link in links:
+                covered[link] = f"They are counted in the unmatched_ids failure of {target_file} (see there)."
+            continue
+        for link in links:
+            file = raws[link.table].source.path.name
+            bad, n, keyed = orphans[link]
+            ours = _orphan_example(bad, typed[link.table][link.column])
+            hint = (
+                f"{_share(n, keyed)} of {file} name a {link.what} not in {target_file} (e.g. '{ours}', {theirs}). {why}"
+            )
+            errors.add_records([Failure(link.table, file, link.column, None, "", ours, Rule.UNMATCHED_IDS, hint)])
+            covered[link] = "They are counted in the unmatched_ids failure above."
+    return covered
+
+
+def _listed(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _share(n: int, of: int) -> str:
+    """``all 194 rows`` or ``150 of 194 rows (77%)``."""
+    return f"all {of:,} rows" if n == of else f"{n:,} of {of:,} rows ({n / of:.0%})"
+
+
+def _orphan_example(bad: np.ndarray, values: pd.Series) -> str:
+    """The id of the first orphan row, for a message (see :func:`_example`)."""
+    return _example(values.iloc[int(np.argmax(bad))])
+
+
+def _example(value: object) -> str:
+    """One id for a message: cut short, withheld where it looks like a CPR number.
+
+    Parsing already replaced CPR-like ids by a missing value, so none should
+    arrive here; the check costs nothing for one value.
+    """
+    return clip(str(_withhold_cpr(np.array([str(value)], dtype=object))[0]))
+
+
+def _check_unit_costs(
+    raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], errors: Collector, codes: _Codes
+) -> None:
+    """Every status used in parent_status has a unit cost (when a unit_costs table is given)."""
+    cause = _root_cause("unit_costs", "status", raws, typed, errors, codes)
+    if "unit_costs" not in typed and cause is None:  # not given: the package's default table is used
+        return
+    used = typed["parent_status"]["status"].dropna()
+    priced = set() if "unit_costs" not in typed else set(typed["unit_costs"]["status"].dropna().astype("str"))
+    counts = used.value_counts()
+    missing = [str(s) for s, n in counts.items() if n > 0 and str(s) not in priced]
+    if cause is not None:
+        recorded = errors.recorded("unit_costs")
+        file = raws["unit_costs"].source.path.name if "unit_costs" in raws else recorded[0] if recorded else ""
+        errors.suppress("unit_costs", file, "status", Rule.MISSING_UNIT_COST, len(missing), cause)
+        return
+    raw = raws["unit_costs"]
+    for status in missing:
+        errors.add_records(
+            [
+                Failure(
+                    "unit_costs",
+                    raw.source.path.name,
+                    "status",
+                    None,
+                    "",
+                    status,
+                    Rule.MISSING_UNIT_COST,
+                    f"parent_status uses '{status}' but unit_costs gives it no monthly cost; add a row for it.",
+                )
+            ]
+        )
 
 
 def _ids(typed: dict[str, pd.DataFrame], table: str, column: str, codes: _Codes) -> pd.Index | None:
