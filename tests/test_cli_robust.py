@@ -130,3 +130,29 @@ def test_the_formatter_rounds_any_finite_amount():
     assert Formatter("en").dkk(1e30) == "DKK\u00a01" + ",000" * 10
     assert Formatter("da").number(-1.5e300).startswith("\u22121.500.000")
     assert Formatter("en").number(2.5) == "3"
+
+
+# -- 8. the --config file --------------------------------------------------------------------------------------
+
+
+def test_a_missing_config_file_is_said_not_to_exist(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    err = _refused(capsys, _report(folder, out, tmp_path / "missing.toml", "--format", "html"), out)
+    assert "missing.toml" in err and "does not exist" in err and "TOML syntax" not in err
+
+
+def test_a_config_folder_and_bad_toml_get_their_own_messages(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    (tmp_path / "settings").mkdir()
+    err = _refused(capsys, _report(folder, out, tmp_path / "settings", "--format", "html"), out)
+    assert "is a folder" in err and "TOML syntax" not in err
+    broken = tmp_path / "broken.toml"
+    broken.write_text('end = "2023-08\n', encoding="utf-8")
+    err = _refused(capsys, _report(folder, out, broken, "--format", "html"), out)
+    assert "not valid TOML" in err and "Fix the TOML syntax" in err
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('lang = "da" # område\n'.encode("latin-1"))
+    err = _refused(capsys, _report(folder, out, latin, "--format", "html"), out)
+    assert "not UTF-8" in err

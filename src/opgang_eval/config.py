@@ -467,11 +467,19 @@ class Config(BaseModel):
         path = Path(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError.from_failures(
-                [_bad(path.name, "", "", f"Cannot read the file ({exc}). Fix the TOML syntax.")]
-            ) from None
-        return cls.from_dict(data, source=path.name)
+        except FileNotFoundError:
+            hint = f"The settings file {path} does not exist; check the path (--config) or create the file."
+        except IsADirectoryError:
+            hint = f"{path} is a folder; give the path of the settings file (e.g. {path / 'evaluation.toml'})."
+        except OSError as exc:
+            hint = f"Cannot read the file {path} ({exc.strerror or exc}); check that it is readable."
+        except UnicodeDecodeError:
+            hint = "The file is not UTF-8 text; save it as UTF-8."
+        except tomllib.TOMLDecodeError as exc:
+            hint = f"The file is not valid TOML ({exc}). Fix the TOML syntax."
+        else:
+            return cls.from_dict(data, source=path.name)
+        raise ConfigError.from_failures([_bad(path.name, "", "", hint)])
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "config") -> Config:
