@@ -132,6 +132,26 @@ def test_the_formatter_rounds_any_finite_amount():
     assert Formatter("en").number(2.5) == "3"
 
 
+# -- 7. an end month after the data ----------------------------------------------------------------------------
+
+
+def test_an_end_after_the_data_is_named_as_such(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    err = _refused(capsys, _report(folder, out, _config(tmp_path, end="2099-12"), "--format", "html"), out)
+    assert "column 'end'" in err and "value '2099-12'" in err
+    assert "end = 2099-12 is after the last month of parent_status (2023-08) and in the future" in err
+    assert "Set end to 2023-08 or earlier, or leave end out" in err
+    assert "price" not in err
+
+
+def test_an_end_one_month_after_the_data_is_refused_too(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    err = _refused(capsys, _report(folder, out, _config(tmp_path, end="2023-09"), "--format", "html"), out)
+    assert "end = 2023-09 is after the last month of parent_status (2023-08):" in err
+
+
 # -- 8. the --config file --------------------------------------------------------------------------------------
 
 

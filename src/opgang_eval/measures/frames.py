@@ -186,6 +186,12 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
 
     The extracts are validated: every person's family and every row's
     person or family is listed, so every id resolves to a code.
+
+    Raises
+    ------
+    ConfigError
+        When the configured ``end`` lies after the last month of
+        ``parent_status`` (every measure is read in the end month).
     """
     fam = ex.families
     fam["arm"] = fam["arm"].astype("str")
@@ -217,6 +223,7 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
     )
     if config.end is not None:
         end = pd.Period(config.end, "M")
+        _check_end(end, status)
     else:
         end = pd.Period(ordinal=int(status["t"].max()), freq="M") if len(status) else pd.Period("1970-01", "M")
     youth = ex.youth_jobs
@@ -267,6 +274,34 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
         survey=survey,
         expenditure=expenditure,
         codes=codes,
+    )
+
+
+def _check_end(end: pd.Period, status: pd.DataFrame) -> None:
+    """Refuse an end month after the data: no parent has a status then, so no measure could be computed.
+
+    Without this check the end month's year became the price year and the
+    evaluation failed on the price index, far from the setting at fault.
+    """
+    if not len(status) or end.ordinal <= int(status["t"].max()):
+        return
+    last = pd.Period(ordinal=int(status["t"].max()), freq="M")
+    future = " and in the future" if end > pd.Period(pd.Timestamp.today(), "M") else ""
+    raise ConfigError.from_failures(
+        [
+            Failure(
+                "config",
+                "config",
+                "end",
+                None,
+                "",
+                str(end),
+                Rule.BAD_CONFIG,
+                f"end = {end} is after the last month of parent_status ({last}){future}: every measure is read "
+                f"in the end month, when no parent has a status. Set end to {last} or earlier, or leave end out "
+                "(the data's last month).",
+            )
+        ]
     )
 
 
