@@ -122,7 +122,46 @@ def test_a_dollar_site_name_in_the_observational_report(math_site, tmp_path, cap
     assert (out / "figures" / "love_plot.svg").exists()
 
 
+# -- 3. no intervention arm -----------------------------------------------------------------------------------
+
+
+def test_an_extract_of_comparison_families_only_gets_a_report_saying_so(tmp_path, capsys):
+    folder = _as_comparison(build_extract(tmp_path / "extract"), tuple(f"I{i:02d}" for i in range(1, 13)))
+    _as_comparison(folder)
+    out = tmp_path / "out"
+    assert main(_report(folder, out, _config(tmp_path), "--format", "html,xlsx", "--lang", "en")) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "no intervention arm" in captured.out
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "The extract has no intervention families (arm = intervention in families)" in html
+    assert (out / "tables.xlsx").exists()
+
+
 # -- 4. amounts that would add up to infinity -------------------------------------------------------------------
+
+
+def test_an_expenditure_amount_of_1e307_is_refused_naming_the_rows(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract")
+    path = folder / "expenditure.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",10000\n", ",1e307\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    err = _refused(capsys, _report(folder, out, _config(tmp_path), "--format", "html"), out)
+    assert "expenditure.csv" in err and "column 'amount_dkk'" in err and "out_of_range (12×)" in err
+    assert "±1,000,000,000,000 DKK" in err and "correct amount_dkk" in err
+    assert "family_id=FX-I01, month=2023-03, value '1e+307'" in err
+
+
+def test_a_unit_cost_of_1e307_is_refused(tmp_path, capsys):
+    folder = build_extract(tmp_path / "extract")
+    (folder / "expenditure.csv").unlink()
+    statuses = ("job", "flexjob", "education", "early_retirement", "cash_benefit", "sickness_benefit")
+    rows = [f"{s},{'-1e307' if s == 'job' else 16000},2023" for s in (*statuses, "resource_course")]
+    (folder / "unit_costs.csv").write_text("status,monthly_cost_dkk,price_year\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    err = _refused(capsys, _report(folder, out, _config(tmp_path), "--format", "html"), out)
+    assert "unit_costs.csv" in err and "column 'monthly_cost_dkk'" in err and "(1×)" in err
+    assert "status=job, value '-1e+307'" in err
 
 
 def test_the_formatter_rounds_any_finite_amount():
@@ -130,6 +169,27 @@ def test_the_formatter_rounds_any_finite_amount():
     assert Formatter("en").dkk(1e30) == "DKK\u00a01" + ",000" * 10
     assert Formatter("da").number(-1.5e300).startswith("\u22121.500.000")
     assert Formatter("en").number(2.5) == "3"
+
+
+# -- 5. settings beyond their bounds ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "key", "words"),
+    [
+        ("bootstrap_replicates = 1000000000\n", "'bootstrap_replicates'", "from 1 to 100,000"),
+        ("[comparison]\nevent_window = [-100000, 100000]\n", "'comparison.event_window'", "within ±240"),
+        ("programme_cost_dkk = 1e308\n", "'programme_cost_dkk'", "at most 1,000,000,000,000"),
+    ],
+)
+def test_a_setting_beyond_its_bound_is_refused(tmp_path, capsys, setting, key, words):
+    folder = build_extract(tmp_path / "extract")
+    config = tmp_path / "small.toml"
+    body = SETTINGS.replace("bootstrap_replicates = 50\n", "") if "bootstrap" in setting else SETTINGS
+    config.write_text(body + setting, encoding="utf-8")
+    out = tmp_path / "out"
+    err = _refused(capsys, _report(folder, out, config, "--format", "html"), out)
+    assert "small.toml" in err and f"column {key}" in err and words in err
 
 
 # -- 7. an end month after the data ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .comparison import (
     randomised,
 )
 from .config import Config
+from .costs.prices import check_amounts
 from .costs.savings import SavingsAccount, savings_account
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
@@ -149,7 +150,7 @@ class Evaluation:
         return pd.DataFrame(rows).set_index("measure")
 
     def _heading(self) -> str:
-        groups = ", ".join(self.arms)
+        groups = ", ".join(self.arms) if "intervention" in self.arms else ", ".join(["no intervention arm", *self.arms])
         if self.observational is not None:
             c = self.observational.counts
             groups += f"; comparison pool of {c.comparison:,} families"
@@ -188,8 +189,18 @@ def evaluate(
         survey changes, descriptive tables (``ev.tables``), the savings
         account, results by site, and — in the observational design — the
         matching and event study. ``ev.to_frame()`` is the tidy view of it all.
+
+    Raises
+    ------
+    ConfigError
+        The settings are invalid, or do not fit the extracts (an ``end``
+        after the last month of ``parent_status``, prices of a year outside
+        the price index).
+    ValidationError
+        A cost amount beyond ±10^12 DKK (:func:`~.costs.prices.check_amounts`).
     """
     cfg = Config.resolve(config, default=extracts.config)
+    check_amounts(extracts)
     with Progress(6, "evaluate", progress) as bar:
         bar.step("analysis frames")
         fr = build_frames(extracts, cfg)

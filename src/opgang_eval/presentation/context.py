@@ -256,6 +256,8 @@ class _Builder:
     # -- sections ------------------------------------------------------------------------
 
     def headline(self) -> list[str]:
+        if "intervention" not in self.ev.arms:  # only control or comparison families: every measure is missing
+            return [self.t("no_intervention")]
         m, f, out = self.ev.measures, self.f, []
         da = self.lang == "da"
         work, flex = m.get("parents_in_work_or_education"), m.get("flexjob_share_of_work_or_education")

@@ -57,6 +57,12 @@ _T: dict[str, tuple[str, str]] = {
         "propensity weights). This design is weaker than randomisation: the difference is the effect of the "
         "intervention only if the groups differ in nothing but what was weighted for.",
     ),
+    "no_intervention": (
+        "Udtrækket har ingen indsatsfamilier (arm = intervention i families), så der er intet at evaluere: "
+        "ingen af målene kan beregnes. Tjek kolonnen arm i families.",
+        "The extract has no intervention families (arm = intervention in families), so there is nothing to "
+        "evaluate: none of the measures can be computed. Check the arm column of families.",
+    ),
     "comparison_group": ("Sammenligningsgruppe", "Comparison group"),
     "balance": ("Balance før og efter matchning", "Balance before and after matching"),
     "balance_weighted": ("Balance før og efter vægtning", "Balance before and after weighting"),
