@@ -8,6 +8,9 @@ are the hand-built one of ``report_helpers`` with one thing changed.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -190,6 +193,36 @@ def test_a_setting_beyond_its_bound_is_refused(tmp_path, capsys, setting, key, w
     out = tmp_path / "out"
     err = _refused(capsys, _report(folder, out, config, "--format", "html"), out)
     assert "small.toml" in err and f"column {key}" in err and words in err
+
+
+# -- 6. SOURCE_DATE_EPOCH --------------------------------------------------------------------------------------
+
+
+def _child(args: list[str], epoch: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a fresh interpreter: numpy reads SOURCE_DATE_EPOCH when scipy is first imported."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "SOURCE_DATE_EPOCH": epoch}
+    return subprocess.run([sys.executable, "-m", "opgang_eval", *args], env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("epoch", ["abc", "1e9", " "])
+@pytest.mark.parametrize("command", ["report", "sample"])
+def test_a_bad_source_date_epoch_is_named_before_any_import_trips_on_it(tmp_path, epoch, command):
+    folder = build_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    args = _report(folder, out, _config(tmp_path), "--format", "html") if command == "report" else ["sample", str(out)]
+    done = _child(args, epoch)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01" in done.stderr and "unset it" in done.stderr
+    assert not out.exists()
+
+
+def test_an_empty_source_date_epoch_means_unset(tmp_path):
+    folder = build_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    done = _child(_report(folder, out, _config(tmp_path), "--format", "html"), "")
+    assert done.returncode == 0, done.stderr
+    assert (out / "report.html").exists()
 
 
 # -- 7. an end month after the data ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,10 +95,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .errors import OpgangError
 
     try:
+        _check_environment()
         return _COMMANDS[args.command](args)
     except OpgangError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _check_environment() -> None:
+    """Refuse a bad ``SOURCE_DATE_EPOCH`` before a command imports numpy and scipy, which trip on it.
+
+    An empty value means unset (as the report reads it) and is removed, since numpy would trip on that too.
+    """
+    from .source_date import VARIABLE, source_date
+
+    source_date()
+    if os.environ.get(VARIABLE) == "":
+        del os.environ[VARIABLE]
 
 
 def _progress(args: argparse.Namespace) -> bool | None:
