@@ -7,6 +7,7 @@ are the hand-built one of ``report_helpers`` with one thing changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -225,24 +226,26 @@ def test_an_empty_source_date_epoch_means_unset(tmp_path):
     assert (out / "report.html").exists()
 
 
-# -- 7. an end month after the data ----------------------------------------------------------------------------
+# -- 7. an end month in the future ----------------------------------------------------------------------------
 
 
-def test_an_end_after_the_data_is_named_as_such(tmp_path, capsys):
+def test_an_end_in_the_future_is_named_as_such(tmp_path, capsys):
     folder = build_extract(tmp_path / "extract")
     out = tmp_path / "out"
     err = _refused(capsys, _report(folder, out, _config(tmp_path, end="2099-12"), "--format", "html"), out)
     assert "column 'end'" in err and "value '2099-12'" in err
-    assert "end = 2099-12 is after the last month of parent_status (2023-08) and in the future" in err
+    assert "end = 2099-12 is in the future (after " in err
+    assert "and after the last month of parent_status (2023-08)" in err
     assert "Set end to 2023-08 or earlier, or leave end out" in err
     assert "price" not in err
 
 
-def test_an_end_one_month_after_the_data_is_refused_too(tmp_path, capsys):
+def test_next_month_as_end_is_refused_too(tmp_path, capsys):
     folder = build_extract(tmp_path / "extract")
     out = tmp_path / "out"
-    err = _refused(capsys, _report(folder, out, _config(tmp_path, end="2023-09"), "--format", "html"), out)
-    assert "end = 2023-09 is after the last month of parent_status (2023-08):" in err
+    month = str(pd.Period(dt.date.today(), "M") + 1)
+    err = _refused(capsys, _report(folder, out, _config(tmp_path, end=month), "--format", "html"), out)
+    assert f"end = {month} is in the future" in err
 
 
 # -- 8. the --config file --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ NumPy arrays indexed by code.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,8 +191,8 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
     Raises
     ------
     ConfigError
-        When the configured ``end`` lies after the last month of
-        ``parent_status`` (every measure is read in the end month).
+        When the configured ``end`` lies in the future (every measure is
+        read in the end month).
     """
     fam = ex.families
     fam["arm"] = fam["arm"].astype("str")
@@ -278,15 +279,22 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
 
 
 def _check_end(end: pd.Period, status: pd.DataFrame) -> None:
-    """Refuse an end month after the data: no parent has a status then, so no measure could be computed.
+    """Refuse an end month in the future: no data can reach it, so no measure could be computed.
 
     Without this check the end month's year became the price year and the
-    evaluation failed on the price index, far from the setting at fault.
+    evaluation failed on the price index, far from the setting at fault. An
+    end after the data but not in the future is kept: each measure then says
+    that no parent has a status in that month.
     """
-    if not len(status) or end.ordinal <= int(status["t"].max()):
+    this_month = pd.Period(dt.date.today(), "M")
+    if end <= this_month:
         return
-    last = pd.Period(ordinal=int(status["t"].max()), freq="M")
-    future = " and in the future" if end > pd.Period(pd.Timestamp.today(), "M") else ""
+    if len(status):
+        last = pd.Period(ordinal=int(status["t"].max()), freq="M")
+        where = f" and after the last month of parent_status ({last})"
+        fix = f"Set end to {last} or earlier, or leave end out (the data's last month)."
+    else:
+        where, fix = "", "Set end to a month of the data, or leave end out."
     raise ConfigError.from_failures(
         [
             Failure(
@@ -297,9 +305,8 @@ def _check_end(end: pd.Period, status: pd.DataFrame) -> None:
                 "",
                 str(end),
                 Rule.BAD_CONFIG,
-                f"end = {end} is after the last month of parent_status ({last}){future}: every measure is read "
-                f"in the end month, when no parent has a status. Set end to {last} or earlier, or leave end out "
-                "(the data's last month).",
+                f"end = {end} is in the future (after {this_month}){where}: every measure is read in the end "
+                f"month, which no data can reach yet. {fix}",
             )
         ]
     )
