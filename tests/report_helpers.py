@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -287,3 +288,19 @@ def leaked_ids(out: Path, ids: set[str]) -> dict[str, set[str]]:
     for svg in sorted((out / "figures").glob("*.svg")):
         texts[f"figures/{svg.name}"] = svg.read_text(encoding="utf-8")
     return {name: tokens(text) & ids for name, text in texts.items() if tokens(text) & ids}
+
+
+def report_files(folder: Path) -> dict[str, bytes]:
+    """What a reader of a report folder sees: every file under its visible names (links followed), with its bytes.
+
+    The hidden version folder, pointer and lock (``.opgang-*``) are the
+    publisher's; ``figures`` is a link, which ``rglob`` would not follow.
+    """
+    files = [
+        Path(root, name)
+        for top in folder.iterdir()
+        if not top.name.startswith(".")
+        for root, _, names in ([(top.parent, [], [top.name])] if top.is_file() else os.walk(top, followlinks=True))
+        for name in names
+    ]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(files)}

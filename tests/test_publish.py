@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -16,7 +18,7 @@ import opgang_eval as oe
 import opgang_eval.presentation.publish as publish
 import opgang_eval.presentation.render as render
 from opgang_eval.cli import main
-from report_helpers import build_extract, xlsx_strings
+from report_helpers import build_extract, report_files, xlsx_strings
 
 
 def _config(tmp_path: Path) -> Path:
@@ -53,8 +55,8 @@ def test_a_dangling_out_symlink_gets_a_clear_message(tmp_path, capsys):
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Runs the CLI in a child process that stops at a chosen moment: `staged` kills itself while the
-# spreadsheet is being written (the set half made), `switched` right after the atomic exchange
-# (before the earlier set is removed), `hold` waits inside the lock until a file appears.
+# spreadsheet is being written (the new set half made), `switched` right after the pointer was
+# replaced (before the earlier version is removed), `hold` waits inside the lock until a file appears.
 CHILD = """
 import os, signal, sys, time
 from pathlib import Path
@@ -68,11 +70,12 @@ if point == "staged":
         os.kill(os.getpid(), signal.SIGKILL)
     render.render_xlsx = render_xlsx
 elif point == "switched":
-    exchange = publish._exchange
-    def _exchange(a, b):
-        exchange(a, b)
-        os.kill(os.getpid(), signal.SIGKILL)
-    publish._exchange = _exchange
+    link = publish._link
+    def _link(target, path):
+        link(target, path)
+        if path.name == ".opgang-current":
+            os.kill(os.getpid(), signal.SIGKILL)
+    publish._link = _link
 elif point == "hold":
     html = render.render_html
     def render_html(ctx):
@@ -97,14 +100,16 @@ def _child(tmp_path: Path, point: str, args: list[str]) -> subprocess.Popen:
     )
 
 
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (links followed) by relative path, with its bytes."""
-    files = [Path(root, name) for root, _, names in os.walk(folder, followlinks=True) for name in names]
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(files) if p.is_file()}
+def _shown(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if ".opgang-" in p.name)
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def _lang(out: Path) -> str:
+    return re.search(r'<html lang="(\w+)">', (out / "report.html").read_text(encoding="utf-8")).group(1)
 
 
 def _report(folder: Path, out: Path, config: Path, *options: str) -> list[str]:
@@ -116,32 +121,43 @@ def extract(tmp_path) -> tuple[Path, Path]:
     return build_extract(tmp_path / "extract"), _config(tmp_path)
 
 
-def test_a_new_run_leaves_no_file_of_the_earlier_one_and_keeps_other_files(tmp_path, extract):
+def test_a_new_run_leaves_no_file_of_the_earlier_one_and_touches_nothing_else(tmp_path, extract):
     folder, config = extract
     out = tmp_path / "reports"
     out.mkdir()
     (out / "README.md").write_text("Generated output.\n", encoding="utf-8")
-    readme = (out / "README.md").stat().st_ino
+    readme = (out / "README.md").stat()
     assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
-    (out / "figures" / "old-figure.svg").write_text("<svg/>", encoding="utf-8")  # as an older version drew
+    assert _shown(out) == ["README.md", "figures", "report.html", "tables.xlsx"]
+    (out / "figures" / "event_study.svg").write_text("<svg/>", encoding="utf-8")  # as an observational run drew
     assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "figures", "report.html"]
-    assert (out / "README.md").stat().st_ino == readme  # the same file, not a copy
-    assert "old-figure.svg" not in {p.name for p in (out / "figures").iterdir()}
-    assert '<html lang="en">' in (out / "report.html").read_text(encoding="utf-8")
-    assert _leftovers(tmp_path) == []
+    assert _shown(out) == ["README.md", "figures", "report.html"]
+    assert "event_study.svg" not in {p.name for p in (out / "figures").iterdir()}
+    assert _lang(out) == "en"
+    assert (out / "README.md").stat() == readme  # the same file, not even its times changed
+    assert _hidden(out) == [".opgang-current", ".opgang-lock", ".opgang-report-2"]
+    assert os.readlink(out / "report.html") == ".opgang-current/report.html"  # relative: the folder can be moved
+
+
+def test_the_version_folder_is_readable_as_any_folder_the_user_makes(tmp_path, extract):
+    folder, config = extract
+    out = tmp_path / "reports"
+    assert main(_report(folder, out, config, "--format", "html")) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((out / ".opgang-current").resolve().stat().st_mode) == 0o777 & ~umask
 
 
 def test_files_of_the_analyst_inside_figures_are_not_replaced(tmp_path, extract, capsys):
     folder, config = extract
     out = tmp_path / "reports"
     assert main(_report(folder, out, config, "--format", "html")) == 0
-    (out / "figures" / "notes.txt").write_text("mine", encoding="utf-8")
-    before = _snapshot(out)
+    (out / "figures" / "our-logo.svg").write_text("<svg/>", encoding="utf-8")
+    before, hidden = report_files(out), _hidden(out)
     assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 2
     err = capsys.readouterr().err
-    assert "notes.txt" in err and "Traceback" not in err
-    assert _snapshot(out) == before and _leftovers(tmp_path) == []
+    assert "our-logo.svg" in err and "Traceback" not in err
+    assert report_files(out) == before and _hidden(out) == hidden
 
 
 def test_a_failure_while_rendering_leaves_the_earlier_set_untouched(tmp_path, extract, monkeypatch):
@@ -149,7 +165,7 @@ def test_a_failure_while_rendering_leaves_the_earlier_set_untouched(tmp_path, ex
     out = tmp_path / "reports"
     ev = oe.evaluate(oe.load(folder), oe.Config.from_toml(config))
     oe.render_report(ev, out, formats=("html", "xlsx"))
-    before = _snapshot(out)
+    before, hidden = report_files(out), _hidden(out)
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -157,29 +173,33 @@ def test_a_failure_while_rendering_leaves_the_earlier_set_untouched(tmp_path, ex
     monkeypatch.setattr(render, "render_xlsx", broken)
     with pytest.raises(OSError, match="No space"):
         oe.render_report(ev, out, formats=("html", "xlsx"), lang="en")
-    assert _snapshot(out) == before and _leftovers(tmp_path) == []
+    assert report_files(out) == before and _hidden(out) == hidden
+    with pytest.raises(OSError, match="No space"):
+        oe.render_report(ev, tmp_path / "new", formats=("html", "xlsx"))
+    assert not (tmp_path / "new").exists()
 
 
-@pytest.mark.parametrize(("point", "expected_lang"), [("staged", "da"), ("switched", "en")])
-def test_kill_9_leaves_one_whole_set_and_the_next_run_cleans_up(tmp_path, extract, point, expected_lang):
+@pytest.mark.parametrize(("point", "expected_lang", "next_version"), [("staged", "da", 2), ("switched", "en", 3)])
+def test_kill_9_leaves_one_whole_set_and_the_next_run_cleans_up(tmp_path, extract, point, expected_lang, next_version):
     folder, config = extract
     out = tmp_path / "reports"
     assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
     child = _child(tmp_path, point, _report(folder, out, config, "--format", "html,xlsx", "--lang", "en"))
     assert child.wait(timeout=300) == -signal.SIGKILL
     # Either the whole earlier set (Danish) or the whole new one (English), never a mixture.
-    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.html", "tables.xlsx"]
-    html = (out / "report.html").read_text(encoding="utf-8")
-    assert f'<html lang="{expected_lang}">' in html
-    sheets = xlsx_strings(out / "tables.xlsx")
-    assert ("Parents" in sheets) == (expected_lang == "en")
-    assert len(_leftovers(tmp_path)) == 1  # the staging (killed while writing) or the earlier set
+    assert _shown(out) == ["figures", "report.html", "tables.xlsx"]
+    assert _lang(out) == expected_lang
+    assert ("Parents" in xlsx_strings(out / "tables.xlsx")) == (expected_lang == "en")
+    assert [name for name in _hidden(out) if name.startswith(".opgang-report-")] == [
+        ".opgang-report-1",
+        ".opgang-report-2",
+    ]  # the killed run's half-made version, or the earlier one not yet removed
     assert main(_report(folder, out, config, "--format", "html")) == 0
-    assert _leftovers(tmp_path) == []
-    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.html"]
+    assert _hidden(out) == [".opgang-current", ".opgang-lock", f".opgang-report-{next_version}"]
+    assert _shown(out) == ["figures", "report.html"]
 
 
-def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path, extract, capsys):
+def test_a_second_run_into_the_same_folder_at_the_same_time_exits_2(tmp_path, extract, capsys):
     folder, config = extract
     out = tmp_path / "reports"
     child = _child(tmp_path, "hold", _report(folder, out, config, "--format", "html", "--lang", "en"))
@@ -192,24 +212,31 @@ def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path, extract, cap
     try:
         assert main(_report(folder, out, config, "--format", "html")) == 2
         err = capsys.readouterr().err
-        assert "Another opgang-eval run" in err and "Traceback" not in err
-        assert not out.exists()
+        assert "Another opgang-eval run is writing a report into" in err and "Traceback" not in err
+        assert _shown(out) == []
+        other = tmp_path / "elsewhere"  # the lock is the folder's: a run into a sibling is not held up
+        assert main(_report(folder, other, config, "--format", "html")) == 0
     finally:
         (tmp_path / "go").touch()
     assert child.wait(timeout=300) == 0, child.communicate()[1].decode()
-    assert '<html lang="en">' in (out / "report.html").read_text(encoding="utf-8")
+    assert _lang(out) == "en" and _shown(out) == ["figures", "report.html"]
 
 
-def test_without_an_atomic_exchange_the_set_is_still_switched_whole(tmp_path, extract, monkeypatch):
-    """Kernels and filesystems without renameat2(RENAME_EXCHANGE): two renames, same result."""
+def test_without_symbolic_links_the_files_are_replaced_and_later_converted(tmp_path, extract, monkeypatch):
+    """A filesystem without symbolic links (FAT): real files, replaced one by one; later runs convert."""
     folder, config = extract
     out = tmp_path / "reports"
-    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    with monkeypatch.context() as patch:
+        patch.setattr(publish, "_has_symlinks", lambda out: False)
+        assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
+        assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 0
+        assert _shown(out) == ["figures", "report.html"] and _hidden(out) == [".opgang-lock"]
+        assert not (out / "report.html").is_symlink() and _lang(out) == "en"
+    # the same folder on a filesystem with links (a report of an older version): converted
     assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
-    assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.html"]
-    assert '<html lang="en">' in (out / "report.html").read_text(encoding="utf-8")
-    assert _leftovers(tmp_path) == []
+    assert _shown(out) == ["figures", "report.html", "tables.xlsx"] and _lang(out) == "da"
+    assert all((out / name).is_symlink() for name in _shown(out))
+    assert _hidden(out) == [".opgang-current", ".opgang-lock", ".opgang-report-1"]
 
 
 @pytest.fixture
@@ -226,17 +253,14 @@ def mount_point(tmp_path) -> Iterator[Path]:
         subprocess.run(["umount", str(volume)], check=True)
 
 
-def test_out_that_is_a_mount_point_gets_the_whole_set_through_one_pointer(tmp_path, extract, mount_point):
+def test_out_that_is_a_mount_point_gets_the_whole_set(tmp_path, extract, mount_point):
     folder, config = extract
     (mount_point / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(_report(folder, mount_point, config, "--format", "html,xlsx")) == 0
-    first = _snapshot(mount_point)
-    assert {"report.html", "tables.xlsx", "notes.txt"} <= set(first)
-    assert any(name.startswith("figures/") and name.endswith(".svg") for name in first)
+    assert _shown(mount_point) == ["figures", "notes.txt", "report.html", "tables.xlsx"]
     assert main(_report(folder, mount_point, config, "--format", "html", "--lang", "en")) == 0
-    shown = sorted(p.name for p in mount_point.iterdir() if not p.name.startswith("."))
-    assert shown == ["figures", "notes.txt", "report.html"]  # the spreadsheet of the first run is gone
-    assert '<html lang="en">' in (mount_point / "report.html").read_text(encoding="utf-8")
-    versions = [p for p in mount_point.iterdir() if p.name.startswith(".opgang-report-")]
-    assert len(versions) == 1 and (mount_point / ".opgang-current").resolve() == versions[0].resolve()
+    assert _shown(mount_point) == ["figures", "notes.txt", "report.html"]
+    assert _lang(mount_point) == "en"
+    assert any(p.suffix == ".svg" for p in (mount_point / "figures").iterdir())
+    assert _hidden(mount_point) == [".opgang-current", ".opgang-lock", ".opgang-report-2"]
     assert (mount_point / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -40,6 +40,7 @@ from report_helpers import (
     input_ids,
     leaked_ids,
     pdf_text,
+    report_files,
     xlsx_tables,
 )
 
@@ -484,7 +485,9 @@ def rendered(ev, tmp_path_factory) -> dict[str, Path]:
 
 def test_render_writes_the_three_files_and_figures(rendered):
     out = rendered["da"]
-    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.html", "report.pdf", "tables.xlsx"]
+    # the hidden version folder, pointer and lock: tests/test_publish.py
+    shown = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert shown == ["figures", "report.html", "report.pdf", "tables.xlsx"]
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert "trajectory.svg" in figures and "forest.svg" in figures
     assert all(p.read_text(encoding="utf-8").startswith("<svg") for p in (out / "figures").iterdir())
@@ -624,14 +627,10 @@ def test_injected_site_is_literal_in_pdf_and_spreadsheet(injected):
 # -- determinism ------------------------------------------------------------------------------------------------
 
 
-def _files(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 def test_rendering_is_byte_for_byte_reproducible(folder, tmp_path):
     first = render(oe.evaluate(load(folder), config=CONFIG), tmp_path / "one", "da")
     second = render(oe.evaluate(load(folder), config=CONFIG), tmp_path / "two", "da")
-    a, b = _files(first), _files(second)
+    a, b = report_files(first), report_files(second)
     assert sorted(a) == sorted(b)
     assert {"report.html", "report.pdf", "tables.xlsx", "figures/trajectory.svg"} <= set(a)
     differing = [name for name in a if a[name] != b[name]]
@@ -671,7 +670,7 @@ def test_a_malformed_source_date_epoch_is_a_config_error(ev, tmp_path, monkeypat
 def test_a_failing_renderer_leaves_the_earlier_report_untouched(ev, tmp_path, monkeypatch):
     out = tmp_path / "report"
     render(ev, out, "da")
-    before = _files(out)
+    before = report_files(out)
     assert {"report.html", "report.pdf", "tables.xlsx"} <= set(before)
 
     def broken(*args, **kwargs):
@@ -681,7 +680,7 @@ def test_a_failing_renderer_leaves_the_earlier_report_untouched(ev, tmp_path, mo
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # a different date: any new file would differ
     with pytest.raises(RuntimeError, match="typst crashed"):
         oe.render_report(ev, out, lang="en")
-    assert _files(out) == before
+    assert report_files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no ".report-*" staging folder left
 
 

@@ -120,11 +120,12 @@ def render_report(
 
     Files: ``report.html`` (self-contained), ``report.pdf``, ``tables.xlsx``
     (every table, one sheet each) and ``figures/*.svg``. The set is
-    published whole or not at all (:mod:`.publish`): rendered into a
-    staging folder and switched in with one atomic step only when all of it
-    succeeded, so a failure, a kill or a second run at the same time never
-    leaves files of two runs side by side. Files of an earlier report that
-    this one does not write are gone; other files in ``out`` stay.
+    published whole or not at all (:mod:`.publish`): rendered into a hidden
+    version folder inside ``out`` and switched in with one atomic step only
+    when all of it succeeded, so a failure, a kill or a second run at the
+    same time never leaves files of two runs side by side. Files of an
+    earlier report that this one does not write are gone; nothing else in
+    ``out`` is touched.
     Output is disclosure-controlled (``min_cell``) and deterministic: the
     same evaluation gives byte-identical files (the date shown honours
     ``SOURCE_DATE_EPOCH``). ``progress`` shows a progress bar (``None``: when
@@ -159,7 +160,7 @@ def render_report(
     with Progress(2 + len(chosen), "report", progress) as bar:
         bar.step("tables, texts, figures")
         ctx = build_context(ev, lang, today=day)
-        with report_set(out.resolve()) as staging:
+        with report_set(out.resolve(), frozenset(f"{name}.svg" for name in FIGURES)) as staging:
             bar.step("figure files")
             staged = write_figures(ctx, staging / FIGURE_DIR)
             if "html" in chosen:

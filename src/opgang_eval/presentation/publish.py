@@ -2,116 +2,147 @@
 
 A report set (``report.html``, ``report.pdf``, ``tables.xlsx``,
 ``figures/``) is read together: a PDF from old data beside an HTML from new
-data is worse than no report. So the set is written into a staging folder on
-the same filesystem as ``--out`` and switched in with one atomic step; a
-failure or a ``kill -9`` at any moment leaves either the earlier set or the
-new one, never a mixture. The standard library has no directory exchange,
-so the switch is hand-written here:
+data is worse than no report. POSIX has no rename of several files at once,
+and renaming the whole ``--out`` folder would disturb what else lives there
+(an analyst's ``README.md``, a shell whose working folder it is, a mount point,
+a folder shared with colleagues). So the set is published through one
+pointer, inside ``--out``, in the layout every atomic-deploy tool uses:
 
-* ``--out`` is an ordinary folder: the staging folder is its sibling, and
-  Linux's ``renameat2(RENAME_EXCHANGE)`` swaps the two in one step (where the
-  kernel or filesystem lacks it: two renames, with a moment in which the
-  folder is absent, but still never mixed). Files in ``--out`` that are not
-  part of a report (a ``README.md``) are carried over as hard links, so they
-  stay the same files.
-* ``--out`` is a mount point (a Docker volume, a USB stick), which cannot be
-  renamed: each set is a hidden version folder inside it, and the report's
-  names are fixed relative links through one pointer, ``.opgang-current``,
-  which is replaced atomically. The first run into a mount point that holds
-  a report of the old layout converts it (that step is not atomic).
+* each run writes a hidden version folder ``.opgang-report-<token>/``;
+* ``.opgang-current`` is a relative symbolic link to the version in use,
+  replaced with one ``rename`` — the single atomic step;
+* ``report.html``, ``report.pdf``, ``tables.xlsx`` and ``figures`` are fixed
+  relative links through the pointer (``.opgang-current/report.html``), so
+  every name switches at the same instant. A name the new set lacks (a
+  format left out) is a dangling link until it is removed, which reads as
+  absent — never as the earlier run's file.
 
-An advisory lock (``flock`` on the folder that holds the staging) keeps two
-runs from interleaving; the second exits with a message. Staging left by a
-killed run is removed by the next run, which holds the lock and so knows no
-live run uses it.
+A failure, a full disk or ``kill -9`` at any moment therefore leaves the
+earlier set or the new one. Nothing else in ``--out`` is touched. The first
+run into a folder that holds a report of an older version (real files)
+converts it, a step that is not atomic. On a filesystem without symbolic
+links (FAT) the files are replaced one by one instead: also never lost, but
+a kill in that moment can leave a mixed set until the next run.
+
+An advisory lock (``flock`` on ``.opgang-lock`` inside ``--out``, a file so it
+works on network filesystems too) keeps two runs into one folder from
+interleaving: the second exits with a message. Versions and temporary links
+left by a killed run are removed by the next run, which holds the lock and so
+knows no live run uses them. The standard library and the field's packages
+offer none of this, hence the hand-written module.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
-import glob
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import ConfigError, Failure, Rule, failure_frame
 
-#: Names of a report set inside ``--out`` (set by :mod:`opgang_eval.presentation`).
+#: Names of a report set inside ``--out``.
 FILES = {"html": "report.html", "pdf": "report.pdf", "xlsx": "tables.xlsx"}
 FIGURE_DIR = "figures"
-REPORT_NAMES = frozenset({*FILES.values(), FIGURE_DIR})
+REPORT_NAMES = (*FILES.values(), FIGURE_DIR)
 
-_OURS = ".opgang-"
+_LOCK = ".opgang-lock"
 _POINTER = ".opgang-current"
 _VERSION = ".opgang-report-"
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
+_LINK = ".opgang-link-"
+_TRASH = ".opgang-trash"
+#: Files an operating system drops into folders on its own; they do not make a folder the analyst's.
+_SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_NO_SYMLINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS)
 
 
 def out_failure(out: Path, hint: str) -> ConfigError:
+    """A refused output folder, in the form of every other refused setting."""
     failure = Failure("config", str(out), "out", None, "", "", Rule.BAD_CONFIG, hint)
     return ConfigError(failure_frame([failure]))
 
 
 @contextlib.contextmanager
-def report_set(out: Path) -> Iterator[Path]:
-    """Yield an empty staging folder; publish it as ``out`` when the block ends without error.
+def report_set(out: Path, figures: frozenset[str]) -> Iterator[Path]:
+    """Yield an empty version folder inside ``out``; publish it when the block ends without error.
 
-    ``out`` must not be a symbolic link (resolve it first). An error inside
-    the block removes the staging folder and leaves ``out`` as it was.
+    ``out`` must be resolved (no symbolic link). ``figures`` are the file
+    names the report may write into ``figures/``; anything else there is the
+    analyst's and stops the run. An error inside the block removes the
+    version and leaves ``out`` as it was (a folder this run created is
+    removed again).
     """
-    mount = out.is_dir() and os.path.ismount(out)
-    home = out if mount else out.parent
-    home.mkdir(parents=True, exist_ok=True)
-    with _locked(home, out):
-        if mount:
-            _clean_mount(out)
-            _check_figures(out)
-            staging = Path(tempfile.mkdtemp(prefix=_VERSION, dir=out))
-        else:
-            _clean(home, out.name)
-            if out.exists():
-                _check_figures(out)
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{_OURS}staging-", dir=home))
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    with _locked(out) as new_lock:  # a run that cannot take the lock stops here and removes nothing
+        staging = _next_version(out)
         try:
+            _clean(out)
+            _check_figures(out, figures)
+            staging.mkdir()  # mode 0777 & ~umask, as any folder the user makes: colleagues can read the report
             yield staging
             _sync(staging)
-            if mount:
+            if _has_symlinks(out):
                 _switch_pointer(out, staging)
             else:
-                _switch_folder(out, staging)
-        finally:
-            if staging.exists() and not (mount and _current(out) == staging.name):
-                shutil.rmtree(staging, ignore_errors=True)
+                _replace_entries(out, staging)
+        except BaseException:
+            _remove(staging)
+            if new_lock:  # leave no trace of a run that published nothing
+                (out / _LOCK).unlink(missing_ok=True)
+            if created:
+                with contextlib.suppress(OSError):
+                    out.rmdir()
+            raise
 
 
 @contextlib.contextmanager
-def _locked(home: Path, out: Path) -> Iterator[None]:
-    fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
+def _locked(out: Path) -> Iterator[bool]:
+    """Hold the folder's lock; yield whether this run made the lock file."""
+    made = not (out / _LOCK).exists()
+    fd = os.open(out / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise out_failure(
                 out,
-                "Another opgang-eval run is writing a report here; wait for it to finish or choose another folder.",
+                f"Another opgang-eval run is writing a report into {out}; "
+                "wait for it to finish or choose another folder.",
             ) from None
-        yield
+        yield made
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def _check_figures(out: Path) -> None:
+def _current(out: Path) -> str | None:
+    pointer = out / _POINTER
+    return os.readlink(pointer) if pointer.is_symlink() else None
+
+
+def _next_version(out: Path) -> Path:
+    """The version after the current one: numbered, so identical runs give identical folders."""
+    current = (_current(out) or "").removeprefix(_VERSION)
+    return out / f"{_VERSION}{int(current) + 1 if current.isdigit() else 1}"
+
+
+def _clean(out: Path) -> None:
+    """Remove versions and temporary links that are not in use (left by a killed run)."""
+    current = _current(out)
+    for entry in out.iterdir():
+        if entry.name.startswith((_VERSION, _LINK)) and entry.name != current:
+            _remove(entry)
+
+
+def _check_figures(out: Path, figures: frozenset[str]) -> None:
     """Refuse to replace a ``figures`` folder that holds files the report did not write."""
-    figures = out / FIGURE_DIR
-    if figures.is_symlink() or not figures.is_dir():
+    folder = out / FIGURE_DIR
+    if not folder.is_dir():
         return
-    foreign = sorted(p.name for p in figures.iterdir() if p.suffix != ".svg" or not p.is_file())
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in figures | _SYSTEM_FILES)
     if foreign:
         shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
         raise out_failure(
@@ -119,12 +150,6 @@ def _check_figures(out: Path) -> None:
             f"The folder {FIGURE_DIR}/ in the output folder holds files the report did not write ({shown}); "
             "move them elsewhere or choose another output folder.",
         )
-
-
-def _clean(home: Path, name: str) -> None:
-    """Remove staging and old sets that a killed run left beside ``home/name``."""
-    for left in home.glob(f".{glob.escape(name)}{_OURS}*"):
-        _remove(left)
 
 
 def _remove(path: Path) -> None:
@@ -135,129 +160,89 @@ def _remove(path: Path) -> None:
 
 
 def _sync(folder: Path) -> None:
-    """Flush the staged files to disk, so the switch never publishes a set a power cut can empty."""
+    """Flush the new set to disk before it is published, so a power cut cannot publish empty files."""
     for path in [*folder.rglob("*"), folder]:
-        if path.is_symlink():
-            continue
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(path)
 
 
-def _carry_over(out: Path, staging: Path) -> None:
-    """Hard-link the files in ``out`` that are not the report's into the new set (copy where links cannot be)."""
-    for entry in out.iterdir():
-        if entry.name in REPORT_NAMES or entry.name.startswith(_OURS):
-            continue
-        target = staging / entry.name
-        if entry.is_symlink():
-            os.symlink(os.readlink(entry), target)
-        elif entry.is_dir():
-            shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(entry, target)
-
-
-def _link_or_copy(source: str | Path, target: str | Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically; ``False`` where the kernel or filesystem cannot."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(a), None, str(b))
-
-
-def _switch_folder(out: Path, staging: Path) -> None:
-    if not out.exists():
-        staging.chmod(0o777 & ~_umask())
-        os.rename(staging, out)
-    else:
-        _carry_over(out, staging)
-        staging.chmod(out.stat().st_mode & 0o7777)
-        if not _exchange(staging, out):
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}{_OURS}old-", dir=out.parent))
-            os.rename(out, old / out.name)
-            os.rename(staging, out)
-            staging = old
-        shutil.rmtree(staging, ignore_errors=True)  # now the earlier set
-    _sync_dir(out.parent)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _current(out: Path) -> str | None:
-    pointer = out / _POINTER
-    return os.readlink(pointer) if pointer.is_symlink() else None
+def _has_symlinks(out: Path) -> bool:
+    probe = out / f"{_LINK}probe"
+    probe.unlink(missing_ok=True)
+    try:
+        os.symlink(_POINTER, probe)
+    except OSError as error:
+        if error.errno in _NO_SYMLINKS:
+            return False
+        raise
+    probe.unlink()
+    return True
 
 
-def _clean_mount(out: Path) -> None:
-    """Remove versions, temporary pointers and trash that are not the current set."""
-    current = _current(out)
-    for entry in out.iterdir():
-        if entry.name.startswith(_OURS) and entry.name not in (_POINTER, current):
-            _remove(entry)
+def _link(target: str, link: Path) -> None:
+    """Point ``link`` at ``target``, replacing a link or file there in one rename."""
+    temporary = link.with_name(f"{_LINK}{link.name}")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+
+
+def _is_ours(link: Path) -> bool:
+    return link.is_symlink() and os.readlink(link) == f"{_POINTER}/{link.name}"
 
 
 def _switch_pointer(out: Path, staging: Path) -> None:
-    trash = Path(tempfile.mkdtemp(prefix=f"{_OURS}trash-", dir=out))
-    try:
-        for name in sorted(p.name for p in staging.iterdir()):
-            link = out / name
-            wanted = f"{_POINTER}/{name}"
-            if link.is_symlink() and os.readlink(link) == wanted:
-                continue
-            if link.exists() or link.is_symlink():
-                os.rename(link, trash / name)  # a report of the old layout
-            _symlink(wanted, link, out)
-        _symlink(staging.name, out / _POINTER, out)
-        for name in REPORT_NAMES:  # formats or figures of an earlier run that this one did not write
-            link = out / name
-            if link.is_symlink() and not link.exists():
-                link.unlink()
-        _sync_dir(out)
-    finally:
-        _clean_mount(out)
+    names = sorted(p.name for p in staging.iterdir())
+    for name in names:  # new names first: dangling (absent) until the pointer reaches them
+        if not (out / name).exists() and not (out / name).is_symlink():
+            _link(f"{_POINTER}/{name}", out / name)
+    _link(staging.name, out / _POINTER)  # the switch
+    trash = out / _TRASH
+    for name in names:  # real files of an older version's report become links
+        link = out / name
+        if _is_ours(link):
+            continue
+        if link.is_dir() and not link.is_symlink():
+            trash.mkdir(exist_ok=True)
+            _remove(trash / name)  # what a killed conversion left: replaced already
+            os.rename(link, trash / name)
+            try:
+                _link(f"{_POINTER}/{name}", link)
+            except BaseException:
+                os.rename(trash / name, link)
+                raise
+        else:
+            _link(f"{_POINTER}/{name}", link)
+    for name in REPORT_NAMES:  # formats and figures of an earlier run that this one did not write
+        if _is_ours(out / name) and not (out / name).exists():
+            (out / name).unlink()
+    _fsync(out)  # the folder only: the analyst's files are not ours to touch
+    for entry in out.iterdir():
+        if entry.name.startswith((_VERSION, _TRASH)) and entry.name != staging.name:
+            _remove(entry)
 
 
-def _symlink(target: str, link: Path, out: Path) -> None:
-    """Point ``link`` at ``target``, replacing what is there in one rename."""
-    temporary = out / f"{_OURS}link-{link.name}"
-    temporary.unlink(missing_ok=True)
-    try:
-        os.symlink(target, temporary)
-    except OSError as error:
-        if error.errno in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS):
-            raise out_failure(
-                out,
-                "The output folder is a mount point whose filesystem has no symbolic links (e.g. FAT), "
-                "so the report set cannot be switched in whole; give a folder inside it, e.g. --out "
-                f"{out / 'report'}.",
-            ) from None
-        raise
-    os.replace(temporary, link)
+def _replace_entries(out: Path, staging: Path) -> None:
+    """Without symbolic links: each file replaced in one rename, ``figures`` by two; not atomic as a set."""
+    names = {p.name for p in staging.iterdir()}
+    trash = out / _TRASH
+    _remove(trash)
+    trash.mkdir()
+    for name in REPORT_NAMES:
+        target = out / name
+        if name in names and not target.is_dir():
+            os.replace(staging / name, target)
+        elif target.exists():
+            os.rename(target, trash / name)
+            if name in names:
+                os.rename(staging / name, target)
+    _fsync(out)  # the folder only: the analyst's files are not ours to touch
+    _remove(trash)
+    _remove(staging)
