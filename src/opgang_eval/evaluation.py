@@ -22,7 +22,6 @@ from .comparison import (
     randomised,
 )
 from .config import Config
-from .costs.prices import check_amounts
 from .costs.savings import SavingsAccount, savings_account
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
@@ -196,11 +195,8 @@ def evaluate(
         The settings are invalid, or do not fit the extracts (an ``end``
         after the last month of ``parent_status``, prices of a year outside
         the price index).
-    ValidationError
-        A cost amount beyond ±10^12 DKK (:func:`~.costs.prices.check_amounts`).
     """
     cfg = Config.resolve(config, default=extracts.config)
-    check_amounts(extracts)
     with Progress(6, "evaluate", progress) as bar:
         bar.step("analysis frames")
         fr = build_frames(extracts, cfg)

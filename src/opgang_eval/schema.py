@@ -38,6 +38,12 @@ ColumnKind = Literal["id", "text", "code", "int", "number", "date", "month", "sc
 #: years start in 1990 too.
 EARLIEST_DATE = date(1990, 1, 1)
 
+#: Largest amount in DKK, either sign, that one ``expenditure`` row or one month's unit cost may hold:
+#: a trillion, beyond any public cost of one family in one month (the same bound as a whole programme's
+#: cost in the config). Sums over tens of millions of rows, price factors and the bootstrap's squares then
+#: stay far inside float precision; an amount near 1e308 (a typo, a broken export) would add up to infinity.
+MAX_AMOUNT = 1e12
+
 
 def normalise_label(value: str) -> str:
     """Canonical form for matching labels: NFC, trimmed, case-folded.
@@ -278,7 +284,7 @@ TABLES: dict[str, Table] = {
                 Column("family_id", "id"),
                 _dated("month", "month"),
                 Column("domain", "code", vocabulary=DOMAIN),
-                Column("amount_dkk", "number"),
+                Column("amount_dkk", "number", low=-MAX_AMOUNT, high=MAX_AMOUNT),
             ),
             required=False,
             key=(),  # several postings per family, month and domain are summed
@@ -287,7 +293,7 @@ TABLES: dict[str, Table] = {
             "unit_costs",
             (
                 Column("status", "code", vocabulary=STATUS),
-                Column("monthly_cost_dkk", "number"),
+                Column("monthly_cost_dkk", "number", low=-MAX_AMOUNT, high=MAX_AMOUNT),
                 Column("price_year", "int", low=1990, high_years_ahead=1),
             ),
             required=False,

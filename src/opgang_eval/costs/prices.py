@@ -11,7 +11,6 @@ does not cover can be added under ``[price_index]`` in ``evaluation.toml``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -20,33 +19,18 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..errors import MAX_EXAMPLES, ConfigError, Failure, Rule, ValidationError, failure_frame
+from ..errors import ConfigError, Failure, Rule
 from ..schema import STATUS
 
 if TYPE_CHECKING:  # pragma: no cover - the loader is not needed to convert prices
-    from ..loading import Extracts
+    pass
 
 __all__ = [
-    "MAX_AMOUNT",
-    "check_amounts",
     "default_price_index",
     "default_unit_costs",
     "price_factors",
     "resolve_unit_costs",
 ]
-
-#: Largest amount in DKK, either sign, that one ``expenditure`` row (``amount_dkk``) or one month's unit cost
-#: (``monthly_cost_dkk``) may hold: a trillion, beyond any public cost of one family in one month (the same
-#: bound as a whole programme's cost). Sums over tens of millions of rows, price factors and the bootstrap's
-#: squares then stay far inside float precision; an amount near 1e308 would add up to infinity.
-MAX_AMOUNT = 1e12
-
-#: The amount columns :func:`check_amounts` bounds, by table, with the key columns that name a row.
-_AMOUNTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "expenditure": ("amount_dkk", ("family_id", "month")),
-    "unit_costs": ("monthly_cost_dkk", ("status",)),
-}
-
 
 @cache
 def _read(name: str) -> pd.DataFrame:
@@ -109,48 +93,6 @@ def price_factors(years: np.ndarray, target: int, config: Config, what: str) -> 
             ]
         )
     return (index.loc[target] / index.reindex(distinct).to_numpy())[position]
-
-
-def check_amounts(extracts: Extracts) -> None:
-    """Refuse cost amounts beyond :data:`MAX_AMOUNT` (a typo or a wrong unit) before any cost is summed.
-
-    Raises
-    ------
-    ValidationError
-        Naming the table, its file, the column and each offending row by its
-        key (the first ``MAX_EXAMPLES``; the count is exact).
-    """
-    records: list[Failure] = []
-    counts = []
-    for table, (column, keys) in _AMOUNTS.items():
-        frame = extracts.table(table)
-        if frame is None:
-            continue
-        amounts = frame[column].to_numpy(dtype=float)
-        bad = np.flatnonzero(np.abs(amounts) > MAX_AMOUNT)  # an empty cell (NaN) is not refused here
-        if len(bad) == 0:
-            continue
-        source = extracts.sources.get(table)
-        file = source.path.name if source is not None else table
-        hint = (
-            f"Amounts must lie within ±{MAX_AMOUNT:,.0f} DKK per row; a larger one can only be a typo or a broken "
-            f"export (and would add up to infinity): correct {column} in these rows."
-        )
-        for i in bad[:MAX_EXAMPLES]:
-            key = ", ".join(f"{k}={frame[k].iloc[i]}" for k in keys)
-            records.append(Failure(table, file, column, None, key, f"{amounts[i]:g}", Rule.OUT_OF_RANGE, hint))
-        counts.append(
-            {
-                "table": table,
-                "file": file,
-                "column": column,
-                "rule": str(Rule.OUT_OF_RANGE),
-                "hint": hint,
-                "n": len(bad),
-            }
-        )
-    if records:
-        raise ValidationError(failure_frame(records), pd.DataFrame(counts))
 
 
 def _distinct(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,6 @@ Nothing here computes a statistic; everything starts from an
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
@@ -43,26 +42,9 @@ Format = Literal["html", "pdf", "xlsx"]
 
 def report_date() -> dt.date:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise ConfigError.from_failures(
-                [
-                    Failure(
-                        "config",
-                        "SOURCE_DATE_EPOCH",
-                        "",
-                        None,
-                        "",
-                        epoch,
-                        Rule.BAD_CONFIG,
-                        "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01.",
-                    )
-                ]
-            ) from None
-    return dt.date.today()
+    from ..source_date import source_date
+
+    return source_date() or dt.date.today()
 
 
 def _check_formats(formats: Iterable[str]) -> tuple[Format, ...]:
