@@ -15,6 +15,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -272,3 +273,21 @@ def test_a_config_folder_and_bad_toml_get_their_own_messages(tmp_path, capsys):
     latin.write_bytes('lang = "da" # område\n'.encode("latin-1"))
     err = _refused(capsys, _report(folder, out, latin, "--format", "html"), out)
     assert "not UTF-8" in err
+
+
+# -- found by the fuzz target (benchmarks/fuzz_cli.py) ------------------------------------------------------------
+
+
+def test_an_end_month_before_anyone_is_in_work_gives_reasons_not_a_traceback(tmp_path, capsys):
+    # end = 2020-06: no parent of the hand-built extract is in work or education yet, so the flexjob
+    # share (of those in work or education) has no rows in either arm: no regression to fit.
+    folder = build_extract(tmp_path / "extract")
+    config = _config(tmp_path, end="2020-06")
+    ev = oe.evaluate(oe.load(folder), oe.Config.from_toml(config))
+    assert ev.arms["intervention"]["parents_in_work_or_education"].estimate == 0
+    effect = ev.effects["flexjob_share_of_work_or_education"]
+    assert np.isnan(effect.estimate) and "no family of one of the groups has the data" in effect.reason
+    out = tmp_path / "out"
+    assert main(_report(folder, out, config, "--format", "html")) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert (out / "report.html").exists()

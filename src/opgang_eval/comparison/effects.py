@@ -163,8 +163,9 @@ def _fit(
     observational = design.family == "observational"
     method = rows.method + fe + (f"; {design.description}" if observational else "") + f"; {SE_CONVENTION}"
     parts = _parts(measure.id, rows, weights, did, design, arms, strata)
-    if observational and (parts.families_intervention == 0 or parts.families_reference == 0):
-        # (Randomised: the measure's rows say which arm has none; a group without rows left is "too few families".)
+    if len(rows) == 0 or (observational and (parts.families_intervention == 0 or parts.families_reference == 0)):
+        # (Randomised: the measure's rows say which arm has none; a group without rows left is "too few families".
+        # No rows at all — e.g. nobody in work by an early end month, so no flexjob share — has no regression.)
         why = "no family of one of the groups has the data this measure needs"
         return unavailable_effect(measure, design, why, method)
     ones = np.ones(len(rows))
