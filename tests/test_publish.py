@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -129,10 +130,8 @@ def test_a_new_run_leaves_no_file_of_the_earlier_one_and_touches_nothing_else(tm
     readme = (out / "README.md").stat()
     assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
     assert _shown(out) == ["README.md", "figures", "report.html", "tables.xlsx"]
-    (out / "figures" / "event_study.svg").write_text("<svg/>", encoding="utf-8")  # as an observational run drew
     assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 0
     assert _shown(out) == ["README.md", "figures", "report.html"]
-    assert "event_study.svg" not in {p.name for p in (out / "figures").iterdir()}
     assert _lang(out) == "en"
     assert (out / "README.md").stat() == readme  # the same file, not even its times changed
     assert _hidden(out) == [".opgang-current", ".opgang-lock", ".opgang-report-2"]
@@ -152,12 +151,19 @@ def test_files_of_the_analyst_inside_figures_are_not_replaced(tmp_path, extract,
     folder, config = extract
     out = tmp_path / "reports"
     assert main(_report(folder, out, config, "--format", "html")) == 0
-    (out / "figures" / "our-logo.svg").write_text("<svg/>", encoding="utf-8")
+    (out / "figures" / "our-logo.svg").write_text("<svg/>", encoding="utf-8")  # saved through the link
     before, hidden = report_files(out), _hidden(out)
     assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 2
     err = capsys.readouterr().err
     assert "our-logo.svg" in err and "Traceback" not in err
     assert report_files(out) == before and _hidden(out) == hidden
+    # a real figures/ folder (an older version's report) with a file of the analyst's: the same
+    (out / "figures").unlink()
+    shutil.copytree(out / ".opgang-report-1" / "figures", out / "figures")
+    (out / "figures" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 2
+    assert "notes.txt" in capsys.readouterr().err
+    assert (out / "figures" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_a_failure_while_rendering_leaves_the_earlier_set_untouched(tmp_path, extract, monkeypatch):
@@ -264,3 +270,49 @@ def test_out_that_is_a_mount_point_gets_the_whole_set(tmp_path, extract, mount_p
     assert any(p.suffix == ".svg" for p in (mount_point / "figures").iterdir())
     assert _hidden(mount_point) == [".opgang-current", ".opgang-lock", ".opgang-report-2"]
     assert (mount_point / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_an_interruption_after_the_switch_keeps_the_new_set(tmp_path, extract, monkeypatch):
+    """Ctrl-C or a full disk while tidying up: the set is published already, and stays."""
+    folder, config = extract
+    out = tmp_path / "reports"
+    assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
+
+    def interrupted(out, staging):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "_tidy", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(_report(folder, out, config, "--format", "html", "--lang", "en"))
+    assert _lang(out) == "en" and (out / ".opgang-current").resolve().name == ".opgang-report-2"
+    monkeypatch.undo()
+    assert main(_report(folder, out, config, "--format", "html")) == 0  # the next run tidies
+    assert _shown(out) == ["figures", "report.html"]
+    assert _hidden(out) == [".opgang-current", ".opgang-lock", ".opgang-report-3"]
+
+
+def test_nothing_of_the_analyst_named_like_the_report_is_removed(tmp_path, extract, capsys):
+    folder, config = extract
+    out = tmp_path / "reports"
+    (out / "tables.xlsx").mkdir(parents=True)  # a folder of the analyst's, named like the spreadsheet
+    (out / "tables.xlsx" / "precious.txt").write_text("mine", encoding="utf-8")
+    (out / ".opgang-report-backup").mkdir()
+    (out / ".opgang-report-backup" / "old.html").write_text("mine", encoding="utf-8")
+    assert main(_report(folder, out, config, "--format", "html,xlsx")) == 2
+    assert "tables.xlsx in the output folder is a folder" in capsys.readouterr().err
+    assert (out / "tables.xlsx" / "precious.txt").read_text(encoding="utf-8") == "mine"
+    (out / "tables.xlsx").rename(tmp_path / "moved")  # as the message says
+    assert main(_report(folder, out, config, "--format", "html")) == 0
+    assert main(_report(folder, out, config, "--format", "html")) == 0  # its cleaning of earlier versions
+    assert (out / ".opgang-report-backup" / "old.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_report_of_real_files_is_converted_without_leaving_a_stale_one(tmp_path, extract, monkeypatch):
+    folder, config = extract
+    out = tmp_path / "reports"
+    with monkeypatch.context() as patch:  # an older version's report: real files
+        patch.setattr(publish, "_has_symlinks", lambda out: False)
+        assert main(_report(folder, out, config, "--format", "html,xlsx")) == 0
+    assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 0
+    assert _shown(out) == ["figures", "report.html"]  # the real Danish tables.xlsx is not left beside
+    assert _lang(out) == "en" and (out / "figures").is_symlink()

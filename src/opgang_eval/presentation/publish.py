@@ -28,8 +28,11 @@ An advisory lock (``flock`` on ``.opgang-lock`` inside ``--out``, a file so it
 works on network filesystems too) keeps two runs into one folder from
 interleaving: the second exits with a message. Versions and temporary links
 left by a killed run are removed by the next run, which holds the lock and so
-knows no live run uses them. The standard library and the field's packages
-offer none of this, hence the hand-written module.
+knows no live run uses them. Only what is provably the publisher's is ever
+removed: entries with the exact names below, and a version folder only when
+it holds nothing but the files its manifest lists (a file an analyst saved
+through the ``figures`` link keeps its version). The standard library and the
+field's packages offer none of this, hence the hand-written module.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,9 +55,11 @@ REPORT_NAMES = (*FILES.values(), FIGURE_DIR)
 
 _LOCK = ".opgang-lock"
 _POINTER = ".opgang-current"
-_VERSION = ".opgang-report-"
-_LINK = ".opgang-link-"
+_VERSION = re.compile(r"\.opgang-report-(\d+)")
+#: Temporary links, named by process so another user's leftover in a shared folder is never in the way.
+_LINK = re.compile(r"\.opgang-link-\d+-(" + "|".join(map(re.escape, (*REPORT_NAMES, _POINTER, "probe"))) + ")")
 _TRASH = ".opgang-trash"
+_MANIFEST = ".opgang-manifest"
 #: Files an operating system drops into folders on its own; they do not make a folder the analyst's.
 _SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _NO_SYMLINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS)
@@ -71,49 +77,74 @@ def report_set(out: Path, figures: frozenset[str]) -> Iterator[Path]:
 
     ``out`` must be resolved (no symbolic link). ``figures`` are the file
     names the report may write into ``figures/``; anything else there is the
-    analyst's and stops the run. An error inside the block removes the
+    analyst's and stops the run. An error before the switch removes the
     version and leaves ``out`` as it was (a folder this run created is
-    removed again).
+    removed again); after the switch the new set stays published, and what
+    could not be tidied is left for the next run.
     """
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    with _locked(out) as new_lock:  # a run that cannot take the lock stops here and removes nothing
+    with _locked(out):  # a run that cannot take the lock stops here and removes nothing
         staging = _next_version(out)
+        published = False
         try:
             _clean(out)
-            _check_figures(out, figures)
+            _check(out, figures)
             staging.mkdir()  # mode 0777 & ~umask, as any folder the user makes: colleagues can read the report
             yield staging
+            _write_manifest(staging)
             _sync(staging)
             if _has_symlinks(out):
-                _switch_pointer(out, staging)
+                for name in _names(staging):  # new names first: dangling (absent) until the pointer reaches them
+                    if not (out / name).exists() and not (out / name).is_symlink():
+                        _link(f"{_POINTER}/{name}", out / name)
+                _link(staging.name, out / _POINTER)  # the switch
+                published = True
+                _tidy(out, staging)
             else:
                 _replace_entries(out, staging)
+                published = True
         except BaseException:
-            _remove(staging)
-            if new_lock:  # leave no trace of a run that published nothing
-                (out / _LOCK).unlink(missing_ok=True)
-            if created:
-                with contextlib.suppress(OSError):
-                    out.rmdir()
+            if not published:
+                _remove(staging)
+                if created:  # leave no trace of a run that published nothing
+                    for entry in out.iterdir():
+                        if entry.name == _LOCK or _LINK.fullmatch(entry.name):
+                            entry.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):
+                        out.rmdir()
             raise
 
 
 @contextlib.contextmanager
-def _locked(out: Path) -> Iterator[bool]:
-    """Hold the folder's lock; yield whether this run made the lock file."""
-    made = not (out / _LOCK).exists()
-    fd = os.open(out / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the folder's lock file.
+
+    A run that failed into a folder it created removes the lock file while
+    holding it; a run that opened the file just before holds a lock on a
+    file no longer there, so the lock is only taken once the open file is
+    still the one at the path.
+    """
+    while True:
+        fd = os.open(out / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise out_failure(
                 out,
                 f"Another opgang-eval run is writing a report into {out}; "
                 "wait for it to finish or choose another folder.",
             ) from None
-        yield made
+        try:
+            same = os.fstat(fd).st_ino == os.stat(out / _LOCK).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
@@ -125,24 +156,71 @@ def _current(out: Path) -> str | None:
 
 def _next_version(out: Path) -> Path:
     """The version after the current one: numbered, so identical runs give identical folders."""
-    current = (_current(out) or "").removeprefix(_VERSION)
-    return out / f"{_VERSION}{int(current) + 1 if current.isdigit() else 1}"
+    current = _VERSION.fullmatch(_current(out) or "")
+    return out / f".opgang-report-{int(current.group(1)) + 1 if current else 1}"
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != _MANIFEST)
+
+
+def _write_manifest(version: Path) -> None:
+    files = sorted(str(p.relative_to(version)) for p in version.rglob("*") if not p.is_dir())
+    (version / _MANIFEST).write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
+
+
+def _foreign(version: Path) -> list[str]:
+    """Files in ``version`` that its manifest does not list (an analyst's file keeps the version)."""
+    try:
+        listed = set((version / _MANIFEST).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        listed = set()  # a version killed before its manifest: only what the report writes
+    found = []
+    for path in sorted(version.rglob("*")):
+        name = str(path.relative_to(version))
+        if (path.is_dir() and not path.is_symlink()) or name == _MANIFEST:
+            continue
+        if name not in listed and (listed or not _report_file(name)):
+            found.append(name)
+    return found
+
+
+def _report_file(name: str) -> bool:
+    top, _, rest = name.partition("/")
+    return top in REPORT_NAMES or top == "report.typ" or (top == FIGURE_DIR and rest.endswith(".svg"))
 
 
 def _clean(out: Path) -> None:
-    """Remove versions and temporary links that are not in use (left by a killed run)."""
+    """Remove versions and temporary links that are not in use (left by a killed run), where provably ours."""
     current = _current(out)
     for entry in out.iterdir():
-        if entry.name.startswith((_VERSION, _LINK)) and entry.name != current:
-            _remove(entry)
+        with contextlib.suppress(OSError):  # another user's leftover in a shared folder: leave it
+            if _LINK.fullmatch(entry.name):
+                entry.unlink()
+            elif _VERSION.fullmatch(entry.name) and entry.name != current and not _foreign(entry):
+                _remove(entry)
 
 
-def _check_figures(out: Path, figures: frozenset[str]) -> None:
-    """Refuse to replace a ``figures`` folder that holds files the report did not write."""
+def _check(out: Path, figures: frozenset[str]) -> None:
+    """Refuse to publish over an analyst's folder named like a report file, or their files in ``figures``."""
+    pointer = out / _POINTER
+    if pointer.exists() and not pointer.is_symlink():
+        raise out_failure(
+            out, f"{_POINTER} in the output folder is not the report's; move it or choose another folder."
+        )
+    for name in FILES.values():
+        if (out / name).is_dir() and not (out / name).is_symlink():
+            raise out_failure(
+                out, f"{name} in the output folder is a folder, not a report; move it or choose another output folder."
+            )
     folder = out / FIGURE_DIR
     if not folder.is_dir():
         return
-    foreign = sorted(p.name for p in folder.iterdir() if p.name not in figures | _SYSTEM_FILES)
+    if _is_ours(folder):
+        current = _current(out)
+        foreign = [] if current is None else [name.removeprefix(f"{FIGURE_DIR}/") for name in _foreign(out / current)]
+    else:
+        foreign = sorted(p.name for p in folder.iterdir() if p.name not in figures | _SYSTEM_FILES)
     if foreign:
         shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
         raise out_failure(
@@ -174,7 +252,7 @@ def _fsync(path: Path) -> None:
 
 
 def _has_symlinks(out: Path) -> bool:
-    probe = out / f"{_LINK}probe"
+    probe = out / f".opgang-link-{os.getpid()}-probe"
     probe.unlink(missing_ok=True)
     try:
         os.symlink(_POINTER, probe)
@@ -188,61 +266,80 @@ def _has_symlinks(out: Path) -> bool:
 
 def _link(target: str, link: Path) -> None:
     """Point ``link`` at ``target``, replacing a link or file there in one rename."""
-    temporary = link.with_name(f"{_LINK}{link.name}")
+    temporary = link.with_name(f".opgang-link-{os.getpid()}-{link.name}")
     temporary.unlink(missing_ok=True)
     os.symlink(target, temporary)
-    os.replace(temporary, link)
+    try:
+        os.replace(temporary, link)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _is_ours(link: Path) -> bool:
     return link.is_symlink() and os.readlink(link) == f"{_POINTER}/{link.name}"
 
 
-def _switch_pointer(out: Path, staging: Path) -> None:
-    names = sorted(p.name for p in staging.iterdir())
-    for name in names:  # new names first: dangling (absent) until the pointer reaches them
-        if not (out / name).exists() and not (out / name).is_symlink():
-            _link(f"{_POINTER}/{name}", out / name)
-    _link(staging.name, out / _POINTER)  # the switch
+def _tidy(out: Path, staging: Path) -> None:
+    """After the switch: links for an older version's real files, stale links, earlier versions.
+
+    Best effort: the new set is published already, so what cannot be done
+    now (a full disk, another user's file) is left for the next run.
+    """
+    names = _names(staging)
     trash = out / _TRASH
-    for name in names:  # real files of an older version's report become links
-        link = out / name
-        if _is_ours(link):
-            continue
-        if link.is_dir() and not link.is_symlink():
-            trash.mkdir(exist_ok=True)
-            _remove(trash / name)  # what a killed conversion left: replaced already
-            os.rename(link, trash / name)
-            try:
-                _link(f"{_POINTER}/{name}", link)
-            except BaseException:
-                os.rename(trash / name, link)
-                raise
-        else:
-            _link(f"{_POINTER}/{name}", link)
-    for name in REPORT_NAMES:  # formats and figures of an earlier run that this one did not write
-        if _is_ours(out / name) and not (out / name).exists():
-            (out / name).unlink()
-    _fsync(out)  # the folder only: the analyst's files are not ours to touch
-    for entry in out.iterdir():
-        if entry.name.startswith((_VERSION, _TRASH)) and entry.name != staging.name:
-            _remove(entry)
+    with contextlib.suppress(OSError):
+        for name in REPORT_NAMES:
+            entry = out / name
+            if _is_ours(entry):
+                if not entry.exists():  # a format or figure of an earlier run that this one did not write
+                    entry.unlink()
+            elif name == FIGURE_DIR and entry.is_dir() and not entry.is_symlink():  # an older version's, checked
+                trash.mkdir(exist_ok=True)
+                _remove(trash / name)
+                os.rename(entry, trash / name)
+                try:
+                    _link(f"{_POINTER}/{name}", entry)
+                except BaseException:
+                    os.rename(trash / name, entry)
+                    raise
+            elif entry.exists() or entry.is_symlink():  # an older version's report file (or a foreign link)
+                if name in names:
+                    _link(f"{_POINTER}/{name}", entry)
+                else:
+                    trash.mkdir(exist_ok=True)
+                    os.replace(entry, trash / name)
+        _fsync(out)  # the folder only: the analyst's files are not ours to touch
+        _remove(trash)
+        _clean(out)
 
 
 def _replace_entries(out: Path, staging: Path) -> None:
-    """Without symbolic links: each file replaced in one rename, ``figures`` by two; not atomic as a set."""
-    names = {p.name for p in staging.iterdir()}
+    """Without symbolic links: each file replaced in one rename, ``figures`` by two; not atomic as a set.
+
+    On an error the entries already moved aside are put back.
+    """
+    names = set(_names(staging))
     trash = out / _TRASH
     _remove(trash)
     trash.mkdir()
-    for name in REPORT_NAMES:
-        target = out / name
-        if name in names and not target.is_dir():
-            os.replace(staging / name, target)
-        elif target.exists():
-            os.rename(target, trash / name)
-            if name in names:
-                os.rename(staging / name, target)
-    _fsync(out)  # the folder only: the analyst's files are not ours to touch
+    moved: list[str] = []
+    try:
+        for name in REPORT_NAMES:
+            target = out / name
+            if name in names and not target.is_dir():
+                os.replace(staging / name, target)
+            elif target.exists():
+                os.rename(target, trash / name)
+                moved.append(name)
+                if name in names:
+                    os.rename(staging / name, target)
+                    moved.remove(name)
+    except BaseException:
+        for name in moved:
+            with contextlib.suppress(OSError):
+                os.rename(trash / name, out / name)
+        raise
+    _fsync(out)
     _remove(trash)
     _remove(staging)
