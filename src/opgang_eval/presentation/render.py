@@ -166,11 +166,13 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
     """Rewrite a zip with fixed member timestamps so identical input gives identical bytes.
 
-    Zip cannot store dates before 1980; earlier dates (``SOURCE_DATE_EPOCH=0``)
-    are stored as 1 January 1980.
+    Zip stores years 1980 to 2107 only: earlier dates (``SOURCE_DATE_EPOCH=0``)
+    are stored as 1 January 1980, later member times as 31 December 2107
+    (the document properties keep the real date).
     """
     stamp = max(stamp, dt.datetime(1980, 1, 1))
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = min(stamp, dt.datetime(2107, 12, 31))
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
