@@ -56,7 +56,7 @@ def check(case: fz.Case, base: fz.Base, folder: Path) -> fz.Outcome:
 
 
 def without_known_bugs(strategy: st.SearchStrategy[fz.Case]) -> st.SearchStrategy[fz.Case]:
-    """Leave out the cases of the known bugs pinned below (a few in a hundred report cases)."""
+    """Leave out the cases of known, unfixed bugs (``fuzzing.KNOWN_BUGS``, each pinned here by a strict xfail)."""
     return strategy.filter(lambda case: fz.known_bug(case) is None)
 
 
@@ -73,27 +73,9 @@ def test_validate_on_mutated_extracts_exits_0_or_2_and_writes_nothing(base, scra
 @example(case=fz.Case("report", out_place="existing report"))
 @example(case=fz.Case("report", config=(fz.Set("end", '"2020-06"'),)))  # before enrolment: was a ValueError (af47666)
 @example(case=fz.Case("report", config=(fz.Set("end", '"2024-01"'),)))  # after the data: was a ValueError (af47666)
+@example(case=fz.Case("report", formats="xlsx", epoch="4354819200"))  # 2108-01-01: was a struct.error (a5d2f7c)
+@example(case=fz.Case("report", formats="xlsx", epoch="253402300799"))  # 9999-12-31: was a struct.error (a5d2f7c)
 def test_report_on_mutated_extracts_exits_0_or_2_and_writes_only_a_report(base, scratch, case):
-    check(case, base, scratch)
-
-
-# -- known bugs, found by the fuzzer (strict xfail: each fails until its bug is fixed) -------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "known bug (issue 18): SOURCE_DATE_EPOCH after 2107-12-31 (e.g. 4354819200 = 2108-01-01; up to "
-        "253402300799 = 9999-12-31 is accepted by source_date.py) makes `report --format xlsx` end in "
-        "struct.error from zipfile in presentation/render.py _fixed_zip, which clamps dates before 1980 but not "
-        "after 2107, the last year a zip timestamp can hold"
-    ),
-)
-@pytest.mark.parametrize("epoch", ["4354819200", "253402300799"])
-def test_known_bug_a_source_date_after_2107_in_the_spreadsheet(base, scratch, epoch):
-    case = fz.Case("report", formats="xlsx", epoch=epoch)
-    assert fz.known_bug(case) == "source-date-after-2107-in-xlsx"
     check(case, base, scratch)
 
 
