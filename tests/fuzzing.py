@@ -692,6 +692,8 @@ class Folder(Mutation):
         path = ws.file(self.table)
         if path is None:
             return None
+        if path.is_dir() and not path.is_symlink():  # an earlier "folder instead" of the same table
+            return f"(not applicable: {self.op}: {path.name} is a folder already)"
         name = path.name
         if self.op == "delete":
             path.unlink()

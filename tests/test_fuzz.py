@@ -63,6 +63,7 @@ def without_known_bugs(strategy: st.SearchStrategy[fz.Case]) -> st.SearchStrateg
 @settings(max_examples=160, **SETTINGS)
 @given(case=without_known_bugs(fz.cases(report_share=0)))
 @example(case=fz.Case())
+@example(case=fz.Case(extract=(fz.Folder("parents", "folder instead"), fz.Folder("parents", "folder instead"))))
 def test_validate_on_mutated_extracts_exits_0_or_2_and_writes_nothing(base, scratch, case):
     check(case, base, scratch)
 
