@@ -32,6 +32,7 @@ __all__ = [
     "resolve_unit_costs",
 ]
 
+
 @cache
 def _read(name: str) -> pd.DataFrame:
     with files("opgang_eval.data").joinpath(name).open("r", encoding="utf-8") as handle:
