@@ -405,7 +405,7 @@ class Arms(Mutation):
 
     def apply(self, ws: Workspace) -> str | None:
         t = ws.table("families")
-        if t is None or "arm" not in t.rows[0] or self.old == self.new:
+        if t is None or not t.rows or "arm" not in t.rows[0] or self.old == self.new:
             return None
         c = t.rows[0].index("arm")
         changed = 0
@@ -694,6 +694,8 @@ class Folder(Mutation):
             return None
         if path.is_dir() and not path.is_symlink():  # an earlier "folder instead" of the same table
             return f"(not applicable: {self.op}: {path.name} is a folder already)"
+        if path.is_symlink() and self.op != "delete":  # an earlier link op: there is no content to copy
+            return f"(not applicable: {self.op}: {path.name} is a link already)"
         name = path.name
         if self.op == "delete":
             path.unlink()
