@@ -80,6 +80,24 @@ def test_report_on_mutated_extracts_exits_0_or_2_and_writes_only_a_report(base, 
     check(case, base, scratch)
 
 
+# -- known bugs, found by the fuzzer (strict xfail: each fails until its bug is fixed) -------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "known bug (issue 18, benchmarks/fuzz_cli.py, 3 of 10,000 cases): `report --out OUT` where OUT exists and "
+        "OUT/figures/ holds a file the report did not write (mine.svg) is refused with exit 2, as it should be, "
+        "but leaves OUT/.opgang-lock behind (created by the refused run): on exit 2 nothing may be written"
+    ),
+)
+def test_known_bug_a_refused_out_with_files_of_the_users_keeps_the_lock_file(base, scratch):
+    case = fz.Case("report", out_place="existing with files")
+    assert fz.known_bug(case) == "lock-left-in-a-refused-out"
+    check(case, base, scratch)
+
+
 # -- the fuzz harness itself ----------------------------------------------------------------------------------
 
 
