@@ -1121,10 +1121,7 @@ def cases(draw: st.DrawFn, report_share: int = 10, max_mutations: int = 4) -> Ca
 #: ``tests/test_fuzz.py``; remove both when the bug is fixed (the xfail then passes, which fails as strict).
 #: Fixed since this target found them, and kept as ``@example`` cases there: an end month outside the
 #: enrolment and the data (af47666), SOURCE_DATE_EPOCH after 2107 in the spreadsheet (a5d2f7c).
-KNOWN_BUGS: dict[str, Callable[[Case], bool]] = {
-    # A report refused because --out/figures/ holds a file of the user's leaves --out/.opgang-lock behind.
-    "lock-left-in-a-refused-out": lambda case: case.command == "report" and case.out_place == "existing with files",
-}
+KNOWN_BUGS: dict[str, Callable[[Case], bool]] = {}
 
 
 def known_bug(case: Case) -> str | None:

@@ -72,29 +72,12 @@ def test_validate_on_mutated_extracts_exits_0_or_2_and_writes_nothing(base, scra
 @given(case=without_known_bugs(fz.cases(report_share=100, max_mutations=3)))
 @example(case=fz.Case("report"))
 @example(case=fz.Case("report", out_place="existing report"))
+@example(case=fz.Case("report", out_place="existing with files"))  # refused, left .opgang-lock behind (fixed)
 @example(case=fz.Case("report", config=(fz.Set("end", '"2020-06"'),)))  # before enrolment: was a ValueError (af47666)
 @example(case=fz.Case("report", config=(fz.Set("end", '"2024-01"'),)))  # after the data: was a ValueError (af47666)
 @example(case=fz.Case("report", formats="xlsx", epoch="4354819200"))  # 2108-01-01: was a struct.error (a5d2f7c)
 @example(case=fz.Case("report", formats="xlsx", epoch="253402300799"))  # 9999-12-31: was a struct.error (a5d2f7c)
 def test_report_on_mutated_extracts_exits_0_or_2_and_writes_only_a_report(base, scratch, case):
-    check(case, base, scratch)
-
-
-# -- known bugs, found by the fuzzer (strict xfail: each fails until its bug is fixed) -------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "known bug (issue 18, benchmarks/fuzz_cli.py, 3 of 10,000 cases): `report --out OUT` where OUT exists and "
-        "OUT/figures/ holds a file the report did not write (mine.svg) is refused with exit 2, as it should be, "
-        "but leaves OUT/.opgang-lock behind (created by the refused run): on exit 2 nothing may be written"
-    ),
-)
-def test_known_bug_a_refused_out_with_files_of_the_users_keeps_the_lock_file(base, scratch):
-    case = fz.Case("report", out_place="existing with files")
-    assert fz.known_bug(case) == "lock-left-in-a-refused-out"
     check(case, base, scratch)
 
 

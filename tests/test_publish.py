@@ -164,6 +164,11 @@ def test_files_of_the_analyst_inside_figures_are_not_replaced(tmp_path, extract,
     assert main(_report(folder, out, config, "--format", "html", "--lang", "en")) == 2
     assert "notes.txt" in capsys.readouterr().err
     assert (out / "figures" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    # an older version's folder without a lock file: the refused run leaves none (found by benchmarks/fuzz_cli.py)
+    (out / ".opgang-lock").unlink()
+    hidden = _hidden(out)
+    assert main(_report(folder, out, config, "--format", "html")) == 2
+    assert _hidden(out) == hidden
 
 
 def test_a_failure_while_rendering_leaves_the_earlier_set_untouched(tmp_path, extract, monkeypatch):

@@ -84,7 +84,7 @@ def report_set(out: Path, figures: frozenset[str]) -> Iterator[Path]:
     """
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    with _locked(out):  # a run that cannot take the lock stops here and removes nothing
+    with _locked(out) as new_lock:  # a run that cannot take the lock stops here and removes nothing
         staging = _next_version(out)
         published = False
         try:
@@ -107,7 +107,9 @@ def report_set(out: Path, figures: frozenset[str]) -> Iterator[Path]:
         except BaseException:
             if not published:
                 _remove(staging)
-                if created:  # leave no trace of a run that published nothing
+                if new_lock:  # leave no trace of a run that published nothing (a later run retakes the lock)
+                    (out / _LOCK).unlink(missing_ok=True)
+                if created:
                     for entry in out.iterdir():
                         if entry.name == _LOCK or _LINK.fullmatch(entry.name):
                             entry.unlink(missing_ok=True)
@@ -117,8 +119,8 @@ def report_set(out: Path, figures: frozenset[str]) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """Hold the folder's lock file.
+def _locked(out: Path) -> Iterator[bool]:
+    """Hold the folder's lock file; yield whether this run made it.
 
     A run that failed into a folder it created removes the lock file while
     holding it; a run that opened the file just before holds a lock on a
@@ -126,6 +128,7 @@ def _locked(out: Path) -> Iterator[None]:
     still the one at the path.
     """
     while True:
+        made = not (out / _LOCK).exists()
         fd = os.open(out / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -144,7 +147,7 @@ def _locked(out: Path) -> Iterator[None]:
             break
         os.close(fd)
     try:
-        yield
+        yield made
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
