@@ -303,17 +303,23 @@ def test_expenditure_with_another_id_scheme_is_blamed_alone(sample: Path):
     assert _suppressed(error) == {("expenditure.csv", "family_id", "orphan_key"): 24_239}
 
 
-def test_most_family_ids_missing_suppresses_their_members(sample: Path):
-    # 63 of the 124 family_ids blanked (more than half): the rows naming those families are follow-ons.
-    path = sample / "families.csv"
-    blanked = set(_column(path, "family_id")[:63])
+def _blank_family_ids(path: Path, n: int) -> set[str]:
+    """Empty the family_id of the first ``n`` rows of families.csv; the ids removed."""
+    blanked = set(_column(path, "family_id")[:n])
     _rewrite(
         path,
         lambda text: (
-            "\n".join(line[line.index(",") :] if 1 <= i <= 63 else line for i, line in enumerate(text.splitlines()))
+            "\n".join(line[line.index(",") :] if 1 <= i <= n else line for i, line in enumerate(text.splitlines()))
             + "\n"
         ),
     )
+    return blanked
+
+
+def test_most_family_ids_missing_suppresses_their_members(sample: Path):
+    # 63 of the 124 family_ids blanked (more than half): the rows naming those families are follow-ons.
+    path = sample / "families.csv"
+    blanked = _blank_family_ids(path, 63)
     assert sum(1 for v in _column(path, "family_id") if not v) == 63
 
     with pytest.raises(oe.ValidationError) as caught:
@@ -331,14 +337,7 @@ def test_most_family_ids_missing_suppresses_their_members(sample: Path):
 def test_few_missing_family_ids_leave_their_members_listed(sample: Path):
     # Two families without an id (far from half): the rows naming them are ordinary orphans, each listed.
     path = sample / "families.csv"
-    blanked = set(_column(path, "family_id")[:2])
-    _rewrite(
-        path,
-        lambda text: (
-            "\n".join(line[line.index(",") :] if i in (1, 2) else line for i, line in enumerate(text.splitlines()))
-            + "\n"
-        ),
-    )
+    blanked = _blank_family_ids(path, 2)
     with pytest.raises(oe.ValidationError) as caught:
         oe.load(sample)
     error = caught.value
