@@ -139,7 +139,7 @@ class ValidationError(OpgangError):
     def __init__(
         self, failures: pd.DataFrame, counts: pd.DataFrame | None = None, suppressed: pd.DataFrame | None = None
     ) -> None:
-        self.failures = failures.reset_index(drop=True)
+        self.failures = _withheld_frame(failures.reset_index(drop=True), whole=("key", "value"))
         if counts is None:
             counts = (
                 self.failures.groupby(["table", "file", "column", "rule", "hint"], sort=False)
@@ -147,10 +147,10 @@ class ValidationError(OpgangError):
                 .rename("n")
                 .reset_index()
             )
-        self.counts = counts.reset_index(drop=True)
+        self.counts = _withheld_frame(counts.reset_index(drop=True))
         if suppressed is None:
             suppressed = pd.DataFrame({c: pd.Series(dtype="int64" if c == "n" else "str") for c in SUPPRESSED_COLUMNS})
-        self.suppressed = suppressed.reset_index(drop=True)
+        self.suppressed = _withheld_frame(suppressed.reset_index(drop=True))
         super().__init__(self.report())
 
     @classmethod
@@ -193,12 +193,57 @@ class DataQualityWarning(OpgangWarning):
 
 
 def failure_frame(failures: list[Failure]) -> pd.DataFrame:
-    """Tidy frame of failure records with the canonical columns and dtypes."""
+    """Tidy frame of failure records with the canonical columns and dtypes.
+
+    Keys and values are withheld where they hold a CPR-like number before
+    they are cut to :data:`MAX_SHOWN` characters: cut first, a number could
+    be left half (its birth date) and no longer be recognised.
+    """
+    from .validation.parse import withhold_text  # here: the validation package imports this module
+
     frame = pd.DataFrame(
-        [(f.table, f.file, f.column, f.row, clip(f.key), clip(f.value), str(f.rule), f.hint) for f in failures],
+        [
+            (
+                f.table,
+                f.file,
+                f.column,
+                f.row,
+                clip(withhold_text(f.key, whole=True)),
+                clip(withhold_text(f.value, whole=True)),
+                str(f.rule),
+                f.hint,
+            )
+            for f in failures
+        ],
         columns=list(FAILURE_COLUMNS),
     )
     return frame.astype({"row": "Int64"})
+
+
+#: The columns of the failure, count and suppressed tables that hold text a message repeats.
+_TEXT_COLUMNS = ("table", "file", "column", "key", "value", "hint", "cause")
+
+
+def _withheld_frame(frame: pd.DataFrame, whole: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``frame`` with every CPR-shaped part of its text withheld (values and keys in ``whole`` entirely).
+
+    Every :class:`ValidationError` passes its tables through here, however
+    they were built (the loader's collector, the configuration, the
+    registers, the report options), so that no message the package raises
+    repeats a CPR number: extracts must be pseudonymised, and a message ends
+    up in a job log or on a screen share. See
+    :func:`~opgang_eval.validation.parse.withhold` for the shapes.
+    """
+    from .validation.parse import withhold  # here: the validation package imports this module
+
+    changed = {}
+    for column in _TEXT_COLUMNS:
+        if column in frame.columns and len(frame) and not pd.api.types.is_numeric_dtype(frame[column]):
+            values = frame[column]
+            shown = withhold(values, whole=column in whole)
+            if shown is not values:
+                changed[column] = shown.astype(object).to_numpy()
+    return frame.assign(**changed) if changed else frame
 
 
 def format_failure_report(

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..config import Config
 from ..schema import OPTIONAL_TABLES, TABLES
+from ..validation.parse import withhold_text
 from .readers import Source
 
 __all__ = ["Extracts"]
@@ -129,7 +130,8 @@ class Extracts:
 
     def __str__(self) -> str:
         arms = self.arms()
-        lines = [f"Extracts from {self.root}"]
+        # The folder is named as the analyst gave it, save a CPR-like number in its path (never echoed).
+        lines = [f"Extracts from {withhold_text(str(self.root))}"]
         for arm, row in arms.iterrows():
             counts = f"{row['families']:>7,} families {row['parents']:>8,} parents {row['children']:>8,} children"
             lines.append(f"  {arm:<13} {counts}")

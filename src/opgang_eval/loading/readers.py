@@ -37,8 +37,17 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import Failure, Rule
 from ..schema import TABLES, ColumnKind
+from ..validation.parse import looks_like_cpr, withhold_text
 
-__all__ = ["COMPRESSIONS", "FORMATS", "RawTable", "Source", "discover", "read_table", "table_file"]
+__all__ = [
+    "COMPRESSIONS",
+    "FORMATS",
+    "RawTable",
+    "Source",
+    "discover",
+    "read_table",
+    "table_file",
+]
 
 #: File suffix → format name.
 FORMATS = {
@@ -114,7 +123,9 @@ class RawTable:
     ``decimal_comma`` marks the Danish CSV dialect. ``long_records`` are the
     CSV records with more fields than the header, left out of ``frame``: the
     line each starts on and its number of fields; ``separator`` is the CSV
-    field separator.
+    field separator. ``positions`` gives, where it differs from ``1, 2, …``,
+    the position in the file (from 1) of each column of ``frame``: Excel
+    columns without header or value are left out.
     """
 
     source: Source
@@ -125,6 +136,21 @@ class RawTable:
     line_numbers: np.ndarray | None = None
     long_records: tuple[np.ndarray, np.ndarray] = (_NO_LINES, _NO_LINES)
     separator: str | None = None
+    positions: tuple[int, ...] | None = None
+
+    def column_label(self, i: int) -> str:
+        """How a message names column ``i`` of ``frame``: its name, or its position if that looks like a CPR number.
+
+        A header is data too: a CPR number typed as a column name must not be
+        repeated by the failure that refuses it, nor by "unknown column".
+        The position (and for Excel the letter) finds the column as surely.
+        """
+        name = str(self.frame.columns[i])
+        if withhold_text(name) == name:
+            return name
+        position = self.positions[i] if self.positions is not None else i + 1
+        letter = f" ({get_column_letter(position)})" if self.source.format == "xlsx" else ""
+        return f"column {position}{letter}"
 
 
 def table_file(name: str) -> tuple[str, str, str | None]:
@@ -157,7 +183,12 @@ def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]
     warnings: list[Failure] = []
     found: dict[str, list[Path]] = {}
     unsupported: dict[str, list[Path]] = {}
-    for path in sorted(root.iterdir()):
+    entries = sorted(root.iterdir())
+    cpr = looks_like_cpr(pd.Series([p.name for p in entries], dtype="str"))
+    for position, (path, named_by_cpr) in enumerate(zip(entries, cpr, strict=True), start=1):
+        if named_by_cpr:
+            failures.append(_cpr_named(path, position, len(entries)))
+            continue
         if not path.is_file() or path.name.startswith((".", "~$")) or path.name == _CONFIG_FILE:
             continue
         stem, suffix, _compression = table_file(path.name)
@@ -166,11 +197,12 @@ def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]
         elif suffix in _UNSUPPORTED and stem in TABLES:
             unsupported.setdefault(stem, []).append(path)
         elif suffix in FORMATS or suffix in _UNSUPPORTED:
+            file = _entry_name(path, position, len(entries))
             hint = (
-                f"'{path.name}' is not one of the contract tables ({', '.join(TABLES)}) in a supported format "
+                f"'{file}' is not one of the contract tables ({', '.join(TABLES)}) in a supported format "
                 f"({', '.join(sorted(set(FORMATS)))}); it was ignored. Rename it if it should be read."
             )
-            warnings.append(Failure(path.name, path.name, "", None, "", "", Rule.UNRECOGNISED_FILE, hint))
+            warnings.append(Failure(file, file, "", None, "", "", Rule.UNRECOGNISED_FILE, hint))
     for name, paths in unsupported.items():
         for path in paths:
             what = _UNSUPPORTED[table_file(path.name)[1]]
@@ -212,6 +244,40 @@ def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]
     return {name: paths[0] for name, paths in found.items() if len(paths) == 1}, failures, warnings
 
 
+def _entry_name(path: Path, position: int, total: int) -> str:
+    """A folder entry as a message names it: its name, or where it is listed if the name holds a CPR-like number."""
+    if withhold_text(path.name) == path.name:
+        return path.name
+    return f"entry {position} of {total} in the folder"
+
+
+def _cpr_named(path: Path, position: int, total: int) -> Failure:
+    """The failure for a folder entry whose name looks like a CPR number; the name is never repeated.
+
+    The entry is named by its place in the folder listed by name (in code
+    point order, hidden entries included, as ``LC_ALL=C ls -A`` lists it),
+    its kind and, for a file, its size and a known suffix: enough to find
+    it without the name.
+    """
+    where = f"entry {position} of {total} in the folder"
+    if path.is_dir():
+        what = "a folder"
+    else:
+        suffix = table_file(path.name)[1]
+        known = suffix in FORMATS or suffix in _UNSUPPORTED or suffix == ".toml"
+        try:
+            size = f"{path.stat().st_size:,} bytes"
+        except OSError:
+            size = "size unknown"
+        what = f"a {suffix} file of {size}" if known else f"a file of {size}"
+    hint = (
+        f"The name of {where} ({what}; listed by name, upper case before lower case, hidden files included) "
+        "looks like a CPR number. Extracts must be pseudonymised, file names too: rename it, or move it out of "
+        "the extract folder. The name is not repeated here."
+    )
+    return Failure("", where, "", None, "", "", Rule.CPR_LIKE_ID, hint)
+
+
 def read_table(name: str, path: Path) -> RawTable | list[Failure]:
     """Read one table file; a file that cannot be read becomes its failures.
 
@@ -232,6 +298,7 @@ def read_table(name: str, path: Path) -> RawTable | list[Failure]:
     long_records = (_NO_LINES, _NO_LINES)
     separator = None
     blank_headers: list[int] = []
+    positions: tuple[int, ...] | None = None
     try:
         if compression is not None and data.strip():
             data = _decompress(data, compression)
@@ -260,7 +327,8 @@ def read_table(name: str, path: Path) -> RawTable | list[Failure]:
                 return nested
             frame = _local_time(pd.read_parquet(io.BytesIO(data)))
         elif fmt == "xlsx":
-            frame, blank_headers = _read_xlsx(name, data)
+            frame, blank_headers, kept = _read_xlsx(name, data)
+            positions = kept if kept != tuple(range(1, len(kept) + 1)) else None
             first_row = 2
         elif fmt == "stata":
             frame = pd.read_stata(io.BytesIO(data), convert_categoricals=True)
@@ -268,19 +336,29 @@ def read_table(name: str, path: Path) -> RawTable | list[Failure]:
             frame = pd.read_sas(io.BytesIO(data), format="sas7bdat", encoding="infer")
     except Exception as exc:  # noqa: BLE001 - any reader error means an unreadable file
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        # A reader's message may quote a cell: withheld before it is cut, so no half CPR number is left.
+        message = withhold_text(message)
         line = getattr(exc, "line", None)
         return [_unreadable(name, path, f"The {fmt} file cannot be read ({message[:200]}).", line)]
     original = tuple(str(c) for c in frame.columns)
     names = [str(c).strip().lower() for c in frame.columns]
     for i in blank_headers:
-        names[i] = f"(no header, column {get_column_letter(i + 1)})"
+        names[i] = f"(no header, column {get_column_letter(positions[i] if positions else i + 1)})"
     frame.columns = names
     header = _foreign_header(name, path, names, fmt, first_row)
     if header is not None:
         return [header]
     source = Source(name, path, fmt, digest, len(frame))
     return RawTable(
-        source, frame.reset_index(drop=True), original, first_row, decimal_comma, line_numbers, long_records, separator
+        source,
+        frame.reset_index(drop=True),
+        original,
+        first_row,
+        decimal_comma,
+        line_numbers,
+        long_records,
+        separator,
+        positions,
     )
 
 
@@ -322,11 +400,13 @@ def _nested_columns(name: str, path: Path, data: bytes) -> list[Failure]:
     """
     known = {c.name: c for c in TABLES[name].columns}
     failures = []
-    for field in pq.read_schema(io.BytesIO(data)):
+    for position, field in enumerate(pq.read_schema(io.BytesIO(data)), start=1):
         kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
         if not pa.types.is_nested(kind):
             continue
         column = str(field.name).strip().lower()
+        if withhold_text(column) != column:  # a CPR-like name is named by its position (see RawTable.column_label)
+            column = f"column {position}"
         what = "map" if pa.types.is_map(kind) else "struct" if pa.types.is_struct(kind) else "list"
         if column in known:
             rule = _KIND_RULE[known[column].kind]
@@ -618,7 +698,7 @@ def _csv_records_python(body: bytes, sep: str) -> tuple[list[str], pd.DataFrame,
     return names, frame.astype("str"), np.array(starts, dtype=np.int64), np.array(fields, dtype=np.int64)
 
 
-def _read_xlsx(name: str, data: bytes) -> tuple[pd.DataFrame, list[int]]:
+def _read_xlsx(name: str, data: bytes) -> tuple[pd.DataFrame, list[int], tuple[int, ...]]:
     """First sheet, or the sheet named after the table when there is one.
 
     The workbook is opened in openpyxl's full mode, not pandas' read-only
@@ -627,8 +707,9 @@ def _read_xlsx(name: str, data: bytes) -> tuple[pd.DataFrame, list[int]]:
     merged over three families). Each range is unmerged and its value put in
     every cell before pandas reads the sheet.
 
-    Returns the frame and the positions of the columns whose header cell is
-    empty but which hold values (to be named by their letter). Such columns
+    Returns the frame, the positions of the columns whose header cell is
+    empty but which hold values (to be named by their letter), and the
+    sheet position (from 1) of every column kept. Such columns
     without any value (Excel's trailing empty columns, cells holding only
     spaces) are dropped: they are no column of the analyst's.
     """
@@ -653,7 +734,8 @@ def _read_xlsx(name: str, data: bytes) -> tuple[pd.DataFrame, list[int]]:
         if str(column) == f"Unnamed: {i}" and (i >= len(header) or header[i] is None or not str(header[i]).strip())
     ]
     empty = [i for i in blank if frame.iloc[:, i].astype("string").str.strip().fillna("").eq("").all()]
+    kept = [i for i in range(frame.shape[1]) if i not in set(empty)]
     if empty:
-        frame = frame.iloc[:, [i for i in range(frame.shape[1]) if i not in set(empty)]]
+        frame = frame.iloc[:, kept]
         blank = [i - sum(j < i for j in empty) for i in blank if i not in empty]
-    return frame, blank
+    return frame, blank, tuple(i + 1 for i in kept)

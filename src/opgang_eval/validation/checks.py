@@ -32,7 +32,7 @@ from ..errors import (
     failure_frame,
 )
 from ..schema import TABLES, ColumnKind, Table, Vocabulary
-from .parse import WITHHELD, looks_like_cpr, parse_column
+from .parse import WITHHELD, cpr_cells_of, cpr_hint, looks_like_cpr, parse_column, withhold, withhold_text
 
 if TYPE_CHECKING:  # readers import this module's package; only annotations need RawTable
     from ..loading.readers import RawTable
@@ -57,7 +57,8 @@ class Collector:
         return bool(self._counts)
 
     def add_records(self, records: Iterable[Failure]) -> None:
-        for rec in records:
+        """Record single failures; what they say passes through the CPR withholding (see :func:`_withheld`)."""
+        for rec in map(_withheld, records):
             if not (self._frames and isinstance(self._frames[-1], list)):
                 self._frames.append([])
             last = self._frames[-1]
@@ -95,7 +96,7 @@ class Collector:
         else:
             keys = np.full(len(positions), "")
         rows = raw.line_numbers[positions] if raw.line_numbers is not None else positions + raw.first_row
-        self.add_rows(raw, column, rows, rule, hint, _withhold_cpr(shown), keys, n)
+        self.add_rows(raw, column, rows, rule, hint, shown, keys, n)
 
     def add_rows(
         self,
@@ -115,10 +116,11 @@ class Collector:
         n = len(rows) if n is None else n
         if n == 0:
             return
-        rows, values = rows[:MAX_EXAMPLES], _clipped(values[:MAX_EXAMPLES])
-        keys = np.full(len(rows), "") if keys is None else _clipped(keys[:MAX_EXAMPLES])
-        name = raw.source.table
-        file = raw.source.path.name
+        rows, values = rows[:MAX_EXAMPLES], _clipped(_withhold_cpr(values[:MAX_EXAMPLES]))
+        keys = np.full(len(rows), "") if keys is None else _clipped(_withhold_cpr(keys[:MAX_EXAMPLES]))
+        name = withhold_text(raw.source.table)
+        file = withhold_text(raw.source.path.name)
+        column, hint = withhold_text(column), withhold_text(hint)
         self._frames.append(
             pd.DataFrame(
                 {
@@ -139,6 +141,7 @@ class Collector:
     def suppress(self, table: str, file: str, column: str, rule: Rule, n: int, cause: str) -> None:
         """Count ``n`` follow-on failures of a column without listing them; ``cause`` says why."""
         if n > 0:
+            table, file, column, cause = (withhold_text(t) for t in (table, file, column, cause))
             self._suppressed.append((table, file, column, str(rule), n, cause))
 
     def recorded(self, table: str, column: str | None = None) -> tuple[str, list[str]] | None:
@@ -179,21 +182,42 @@ def _single_column(frame: pd.DataFrame, column: str | None) -> pd.Series | None:
 
 
 def _withhold_cpr(texts: np.ndarray) -> np.ndarray:
-    """Texts with any that look like a CPR number replaced by the withheld marker.
+    """Texts (kept example values or keys) with any that hold a CPR-like number replaced by the withheld marker.
 
-    A CPR-like id is refused by its own failure, but other failures on the
-    same row name the row by that id (``person_id=…``) and a CPR number may
-    sit in another column; no failure may repeat it. Only the kept examples
-    pass through here, so the check is cheap.
+    A CPR-like value is refused by its own failure, but other failures on
+    the same row name the row by its id (``person_id=…``) or show the cell
+    (a month ``0101901234`` is also no month); no failure may repeat it. The
+    whole text is withheld, not only the number: the rest of the cell (a
+    name beside the number) is as personal. Only the kept examples pass
+    through here, so the check is cheap.
     """
     if len(texts) == 0:
         return texts
-    hidden = looks_like_cpr(pd.Series(texts, dtype="str"))
+    shown = pd.Series(texts, dtype="str")
+    withheld = withhold(shown, whole=True)
+    hidden = (withheld != shown).fillna(False).to_numpy(dtype=bool)
     if not hidden.any():
         return texts
     out = texts.astype(object)
     out[hidden] = WITHHELD
     return out
+
+
+def _withheld(rec: Failure) -> Failure:
+    """``rec`` with every CPR-shaped part of what it says withheld.
+
+    Failures are built in many places (readers, checks, the configuration);
+    this is the one gate all of them pass on their way into a
+    :class:`Collector`, so none can repeat a CPR number however its text
+    was put together: the value and key are withheld whole, the names and
+    the hint only where the number stands.
+    """
+    texts = (rec.table, rec.file, rec.column, rec.hint)
+    shown = tuple(withhold_text(t) for t in texts)
+    key, value = withhold_text(rec.key, whole=True), withhold_text(rec.value, whole=True)
+    if shown == texts and key == rec.key and value == rec.value:
+        return rec
+    return Failure(shown[0], shown[1], shown[2], rec.row, key, value, rec.rule, shown[3])
 
 
 def validate_tables(
@@ -294,6 +318,16 @@ def _check_table(
         n=len(lines),
     )
     columns = list(frame.columns)
+    # A column is named by its position where its name looks like a CPR number (see RawTable.column_label).
+    labels = [raw.column_label(i) for i in range(len(columns))]
+    label = dict(zip(reversed(columns), reversed(labels), strict=True))  # a name's first column
+    cpr_named = looks_like_cpr(pd.Series(columns, dtype="str"))
+    for i in np.flatnonzero(cpr_named).tolist():
+        hint = (
+            f"The name of {labels[i]} looks like a CPR number. Extracts must be pseudonymised, headers too: rename "
+            "or remove the column. The name is not repeated here."
+        )
+        errors.add_records([Failure(table.name, file, labels[i], None, "", "", Rule.CPR_LIKE_ID, hint)])
     # Counted in one pass: ``columns.count`` per column was quadratic in the number of columns.
     dupes = sorted(c for c, n in Counter(columns).items() if n > 1)
     for col in dupes:
@@ -302,7 +336,7 @@ def _check_table(
                 Failure(
                     table.name,
                     file,
-                    col,
+                    label[col],
                     None,
                     "",
                     "",
@@ -319,7 +353,7 @@ def _check_table(
                     Failure(
                         table.name,
                         file,
-                        col,
+                        label[col],
                         None,
                         "",
                         "",
@@ -329,6 +363,13 @@ def _check_table(
                     )
                 ]
             )
+    # Columns that are not parsed (unknown, or given twice) are still screened for CPR numbers:
+    # a refused column must not be the one place a CPR number passes unremarked.
+    unparsed = [i for i, col in enumerate(columns) if col not in known or col in dupes]  # else parse_column screens
+    for i, cpr in zip(unparsed, cpr_cells_of([frame.iloc[:, i] for i in unparsed]), strict=True):
+        if cpr.any():
+            withheld = pd.Series(np.where(cpr, WITHHELD, ""), index=frame.index, dtype=object)
+            errors.add(raw, labels[i], cpr, Rule.CPR_LIKE_ID, cpr_hint(labels[i]), values=withheld)
     for column in table.columns:
         if column.required and column.name not in columns:
             errors.add_records(
