@@ -128,11 +128,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     progress = _progress(args)
-    ex = _load(args.dir, progress)
+    # --config replaces DIR's settings file: passed to load, so that file is not even parsed (a broken or
+    # stale one there cannot stop the run) and the extracts are validated against the settings in force.
+    ex = _load(args.dir, progress, config=args.config)
     from .evaluation import evaluate
     from .presentation import render_report
 
-    ev = evaluate(ex, config=args.config, progress=progress)
+    ev = evaluate(ex, progress=progress)
     try:
         written = render_report(ev, args.out, formats=args.format.split(","), lang=args.lang, progress=progress)
     except OSError as exc:
@@ -178,7 +180,7 @@ def _sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(path: Path, progress: bool | None) -> Extracts:
+def _load(path: Path, progress: bool | None, config: Path | None = None) -> Extracts:
     import warnings
 
     from .errors import DataQualityWarning
@@ -186,7 +188,7 @@ def _load(path: Path, progress: bool | None) -> Extracts:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)  # printed with the summary instead
-        return load(path, progress=progress)
+        return load(path, config=config, progress=progress)
 
 
 _COMMANDS = {"validate": _validate, "report": _report, "sample": _sample}

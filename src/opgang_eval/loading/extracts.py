@@ -35,7 +35,9 @@ class Extracts:
         Table name → :class:`Source` (path, format, sha256, rows); what a
         report cites as its inputs.
     config
-        The folder's ``evaluation.toml`` (or the defaults).
+        The configuration of the load: the one passed to
+        :func:`~opgang_eval.load` (``--config``), else the folder's
+        ``evaluation.toml``, else the defaults.
     warnings
         Data-quality findings that do not block: one row per table, column
         and rule with the number of rows concerned and what it means.

@@ -41,10 +41,14 @@ from ..validation.parse import looks_like_cpr, withhold_text
 
 __all__ = [
     "COMPRESSIONS",
+    "CONFIG_FILE",
     "FORMATS",
     "RawTable",
     "Source",
+    "choose_config",
+    "config_candidates",
     "discover",
+    "looks_like_config",
     "read_table",
     "table_file",
 ]
@@ -91,7 +95,8 @@ _KIND_RULE: dict[ColumnKind, Rule] = {
     "school_year": Rule.NOT_SCHOOL_YEAR,
 }
 
-_CONFIG_FILE = "evaluation.toml"
+#: The one name under which the folder's configuration is read (in any case: ``Evaluation.toml`` too).
+CONFIG_FILE = "evaluation.toml"
 _SEP_HINT = re.compile(r"^sep=(.)\s*$")
 _BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
@@ -189,8 +194,8 @@ def discover(root: Path) -> tuple[dict[str, Path], list[Failure], list[Failure]]
         if named_by_cpr:
             failures.append(_cpr_named(path, position, len(entries)))
             continue
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.name == _CONFIG_FILE:
-            continue
+        if not path.is_file() or path.name.startswith((".", "~$")) or looks_like_config(path.name):
+            continue  # the configuration is found by config_candidates
         stem, suffix, _compression = table_file(path.name)
         if suffix in FORMATS and stem in TABLES:
             found.setdefault(stem, []).append(path)
@@ -276,6 +281,108 @@ def _cpr_named(path: Path, position: int, total: int) -> Failure:
         "the extract folder. The name is not repeated here."
     )
     return Failure("", where, "", None, "", "", Rule.CPR_LIKE_ID, hint)
+
+
+#: Suffixes a settings file may end up with when saved by a text editor instead of as ``.toml``.
+_TEXT_SUFFIXES = frozenset({"", "txt", "text", "ini", "cfg", "conf", "config"})
+#: Misspellings of the ``toml`` suffix.
+_TOML_SUFFIXES = frozenset({"toml", "tml", "tom", "tmol", "tolm", "toml~"})
+
+
+def looks_like_config(name: str) -> bool:
+    """Whether a folder entry named ``name`` looks like the configuration (``evaluation.toml``).
+
+    It does when any of its suffixes is ``toml`` or a misspelling of it
+    (``Evaluation.TOML``, ``evaluation.toml.txt``, ``settings.toml``,
+    ``evaluation (1).toml``), or when its stem, letters only, is within two
+    edits of ``evaluation`` and it has no suffix or a text one
+    (``evaluation.txt``, ``evalution.ini``, ``Evaluation``). A settings file
+    under any of these names would otherwise be silently ignored, and with it
+    a raised ``min_cell``.
+    """
+    parts = [part.strip().lower() for part in name.split(".")]
+    if any(part in _TOML_SUFFIXES or "toml" in part for part in parts[1:]):
+        return True
+    stem = re.sub(r"[^a-zæøå]", "", parts[0])
+    return all(part in _TEXT_SUFFIXES for part in parts[1:]) and _edits(stem, "evaluation") <= 2
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance between two short words."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def config_candidates(root: Path) -> list[Path]:
+    """The entries of ``root`` that look like the configuration (see :func:`looks_like_config`), by name.
+
+    Folders are left out (a report folder named ``evaluation`` is no
+    settings file), except one named ``evaluation.toml``, which is refused.
+    Entries whose name looks like a CPR number are left out too:
+    :func:`discover` refuses them, and a message about the configuration
+    would name them.
+    """
+    entries = [
+        p
+        for p in sorted(root.iterdir())
+        if looks_like_config(p.name) and (p.name.lower() == CONFIG_FILE or not p.is_dir())
+    ]
+    cpr = looks_like_cpr(pd.Series([p.name for p in entries], dtype="str"))
+    return [p for p, named_by_cpr in zip(entries, cpr, strict=True) if not named_by_cpr]
+
+
+def choose_config(candidates: list[Path]) -> tuple[Path | None, list[Failure]]:
+    """The configuration file to read among ``candidates``, and the failures for the others.
+
+    The configuration is read under one name, ``evaluation.toml``, in any
+    case (``Evaluation.toml``, ``EVALUATION.TOML``), as table files are
+    (``FAMILIES.CSV``), when exactly one such file is present. Every other
+    candidate is refused, naming the fix, rather than ignored: a settings
+    file saved as ``evaluation.toml.txt`` (Windows hides the ``.txt``) or as
+    ``Evaluation.toml`` beside ``evaluation.toml`` on a case-sensitive disk
+    holds settings the analyst believes are in force (a raised ``min_cell``,
+    say). The one readable file is still read when others are refused, so
+    its own mistakes are listed in the same pass.
+    """
+    exact = [p for p in candidates if p.name.lower() == CONFIG_FILE]
+    failures: list[Failure] = []
+    chosen: Path | None = None
+    if len(exact) > 1:
+        names = ", ".join(p.name for p in exact)
+        hint = (
+            f"Several files are the configuration, in different case ({names}); it is not known which "
+            f"settings are meant. Keep exactly one, named {CONFIG_FILE}."
+        )
+        failures.append(Failure("config", exact[0].name, "", None, "", names, Rule.BAD_CONFIG, hint))
+    elif exact and not exact[0].is_file():
+        hint = (
+            f"{exact[0].name} is a folder, not a settings file; remove it or put the settings in a file of that name."
+        )
+        failures.append(Failure("config", exact[0].name, "", None, "", "", Rule.BAD_CONFIG, hint))
+    elif exact:
+        chosen = exact[0]
+    for path in candidates:
+        if path in exact:
+            continue
+        if exact:
+            hint = (
+                f"'{path.name}' looks like a second copy of the configuration beside {exact[0].name}; only "
+                f"{CONFIG_FILE} is read, so settings in it (a higher min_cell, say) would be ignored. Delete or "
+                "move out of the extract folder whichever is not meant."
+            )
+        else:
+            hint = (
+                f"'{path.name}' looks like the configuration, but the configuration is only read as {CONFIG_FILE} "
+                f"(a text editor may have added .txt, which Windows hides). Rename it to {CONFIG_FILE}, or move "
+                "it out of the extract folder if it holds no settings."
+            )
+        failures.append(Failure("config", path.name, "", None, "", "", Rule.BAD_CONFIG, hint))
+    return chosen, failures
 
 
 def read_table(name: str, path: Path) -> RawTable | list[Failure]:
