@@ -22,7 +22,9 @@ from typing import Any
 import jinja2
 import matplotlib
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .context import Context
 from .formatting import printable
@@ -118,23 +120,25 @@ def _figures_in(sections: list[dict]) -> list[dict]:
 
 
 def render_xlsx(ctx: Context, day: dt.date) -> bytes:
-    """Every table of the report as one sheet of ``tables.xlsx``, byte-for-byte reproducible."""
+    """Every table of the report as one sheet of ``tables.xlsx``, byte-for-byte reproducible.
+
+    Every text cell is written through :func:`_text_cells`, so a site,
+    survey item or file name from the data is stored as inert text, never
+    as a formula (data contract, section 5).
+    """
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for table in ctx.tables():
         name = _sheet_name(table.id, used)
         sheet = book.create_sheet(name)
-        sheet.append([printable(table.caption)])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append([_cell(v) for v in table.header])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        sheet.append(_text_cells(sheet, [_cell(table.caption)], bold=True))
+        sheet.append(_text_cells(sheet, [_cell(v) for v in table.header], bold=True))
         for row in table.values:
-            sheet.append([_cell(v) for v in row])
+            sheet.append(_text_cells(sheet, [_cell(v) for v in row]))
         if table.note:
             sheet.append([])
-            sheet.append([printable(table.note)])
+            sheet.append(_text_cells(sheet, [_cell(table.note)]))
         sheet.column_dimensions["A"].width = 42
     stamp = dt.datetime(day.year, day.month, day.day)
     book.properties.created = stamp
@@ -152,6 +156,54 @@ def _cell(value: object) -> object:
     if isinstance(value, str):
         return printable(value)
     return value
+
+
+#: First characters with which a spreadsheet program reads typed or imported text as a formula
+#: (OWASP's "CSV injection" list, plus the full-width forms some input methods accept as the same).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _text_cells(sheet: Worksheet, values: list[object], *, bold: bool = False) -> list[Cell]:
+    """One row's cells, every text among them an inert string.
+
+    Parameters
+    ----------
+    sheet : Worksheet
+        The sheet the row is appended to (cells belong to one sheet).
+    values : list of object
+        The row's values as :func:`_cell` gives them; numbers stay numbers.
+    bold : bool, default False
+        Set the bold font (caption and header rows).
+
+    Returns
+    -------
+    list of Cell
+        Cells for :meth:`Worksheet.append`, in the order of ``values``.
+
+    Notes
+    -----
+    openpyxl stores a string starting with ``=`` as a formula (``<f>``) and
+    one such as ``#N/A`` as an error value, so a site named
+    ``=HYPERLINK(...)`` would become a live link in ``tables.xlsx``. Setting
+    the data type to ``"s"`` makes it an inline string, which Excel and
+    LibreOffice show as text and never evaluate on opening. Text starting
+    with a formula character (``=``, ``+``, ``-``, ``@``, tab, CR) also gets
+    the ``quotePrefix`` style, the stored form of the leading apostrophe: it
+    stays text when a reader edits the cell or copies it elsewhere, and the
+    text itself is left as it is (``-0,3`` and ``+20 %`` labels read as
+    before; no apostrophe or space is added).
+    """
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+            if value.startswith(_FORMULA_START):
+                cell.quotePrefix = True
+        if bold:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
