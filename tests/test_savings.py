@@ -205,6 +205,52 @@ def test_breakdowns_carry_the_families_behind_each_row(exp_eval):
         assert (years[year]["contributors_intervention"], years[year]["contributors_reference"]) == (2, 2)
 
 
+def test_breakdowns_carry_the_share_of_the_two_largest_families(tmp_path):
+    # Every family enrols in 2022-03 and every cost row is in 2022-06, so one discount
+    # factor scales all amounts and cancels in the shares. Absolute family sums per row:
+    #   social    control C1 6000, C2 3000, C3 1000        → (6000 + 3000) / 10000 = 0.9
+    #   health    control C1 1500, C2 2000, C3 |−500| = 500 → (2000 + 1500) / 4000 = 0.875
+    #   social    intervention I1 100, I2 300              → two families: 1.0
+    #   health    intervention none                        → 0 (nothing to dominate)
+    #   2022      control C1 7500, C2 5000, C3 |1000 − 500| = 500 → 12500 / 13000
+    #   2022      intervention I1 100, I2 300              → 1.0
+    families = """
+        I1,intervention,2022-03-01,Gellerup,,
+        I2,intervention,2022-03-01,Gellerup,,
+        C1,control,2022-03-01,Gellerup,,
+        C2,control,2022-03-01,Gellerup,,
+        C3,control,2022-03-01,Gellerup,,
+    """
+    parents = "\n".join(f"P{f},{f},1985,F" for f in ("I1", "I2", "C1", "C2", "C3"))
+    status = "\n".join(f"P{f},2023-02,job" for f in ("I1", "I2", "C1", "C2", "C3"))
+    folder = write_extract(tmp_path, families=families, parents=parents, status=status)
+    write_table(
+        folder,
+        "expenditure",
+        EXPENDITURE,
+        """
+        C1,2022-06,social,6000
+        C2,2022-06,social,3000
+        C3,2022-06,social,1000
+        C1,2022-06,health,1500
+        C2,2022-06,health,2000
+        C3,2022-06,health,-500
+        I1,2022-06,social,100
+        I2,2022-06,social,300
+        """,
+    )
+    ev = evaluate(folder, price_index=FLAT_INDEX, programme_cost_dkk=0)
+    domains = by_key(ev.tables["savings_by_domain"], "domain")
+    assert domains["social"]["dominance_reference"] == pytest.approx(0.9)
+    assert domains["health"]["dominance_reference"] == pytest.approx(0.875)
+    assert domains["social"]["dominance_intervention"] == pytest.approx(1.0)
+    assert domains["health"]["dominance_intervention"] == 0.0
+    assert (domains["health"]["contributors_reference"], domains["health"]["contributors_intervention"]) == (3, 0)
+    years = by_key(ev.tables["savings_by_year"], "year")
+    assert years[2022]["dominance_reference"] == pytest.approx(12500 / 13000)
+    assert years[2022]["dominance_intervention"] == pytest.approx(1.0)
+
+
 def test_sensitivity_rows_carry_the_families_they_rest_on(exp_eval):
     # E − 12 = 2022-02: only C1 (enrolled 2022-02) is enrolled by then, no intervention family.
     horizon = sensitivity_rows(exp_eval, "horizon")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .comparison import (
@@ -77,6 +78,12 @@ class Evaluation:
         The measure declarations this evaluation computed, in report order (the
         registry at the time of :func:`evaluate`): every view of it lists these,
         so a measure registered or removed afterwards changes nothing here.
+    populations
+        The family ids behind each group the report publishes (``arm:<arm>``,
+        ``site:<site>/arm:<arm>``), sorted. Kept for the release ledger, which
+        stores them only as salted digests, so that a later report on almost
+        the same families is caught (:mod:`opgang_eval.release.ledger`).
+        Never rendered.
     """
 
     arms: Mapping[str, Mapping[str, Result]]
@@ -93,6 +100,7 @@ class Evaluation:
     savings: SavingsAccount | None = field(default=None, repr=False)
     by_site: BySite = field(default_factory=dict, repr=False)
     declared: tuple[Measure, ...] = field(default=(), repr=False)
+    populations: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         freeze = MappingProxyType
@@ -102,6 +110,7 @@ class Evaluation:
         object.__setattr__(self, "survey_by_arm", freeze({k: freeze(dict(v)) for k, v in self.survey_by_arm.items()}))
         object.__setattr__(self, "effects", freeze(dict(self.effects)))
         object.__setattr__(self, "tables", freeze(dict(self.tables)))
+        object.__setattr__(self, "populations", freeze(dict(self.populations)))
 
     @property
     def measures(self) -> Mapping[str, Result]:
@@ -250,7 +259,19 @@ def evaluate(
         account,
         by_site,
         declared,
+        _populations(fr),
     )
+
+
+def _populations(fr: Frames) -> dict[str, np.ndarray]:
+    """The families of each arm and of each site's arm, for the release ledger."""
+    families = fr.families.assign(family_id=fr.families["family_id"].astype("str"))
+    out: dict[str, np.ndarray] = {}
+    for arm, part in families.groupby(families["arm"].astype("str"), sort=True):
+        out[f"arm:{arm}"] = np.sort(part["family_id"].to_numpy())
+        for site, group in part.groupby("site", sort=True, dropna=True, observed=True):
+            out[f"site:{site}/arm:{arm}"] = np.sort(group["family_id"].to_numpy())
+    return out
 
 
 def _choose_design(fr: Frames, cfg: Config) -> str:

@@ -181,7 +181,9 @@ class SavingsAccount:
     Every breakdown row carries the families behind each side
     (``families_reference``, ``families_intervention``: the denominators)
     and those with a cost in it (``contributors_reference``,
-    ``contributors_intervention``); every sensitivity row the families its
+    ``contributors_intervention``) and the share of the two largest
+    contributions (``dominance_reference``, ``dominance_intervention``);
+    every sensitivity row the families its
     estimate rests on — what disclosure control needs for an amount.
     """
 
@@ -473,28 +475,44 @@ def _with_families(
     out["families_reference"] = est.n_reference
     out["families_intervention"] = est.n_intervention
     for side, rows, keys in (("reference", reference, reference_keys), ("intervention", actual, actual_keys)):
-        out[f"contributors_{side}"] = _contributors(rows, keys, row_keys)
+        out[f"contributors_{side}"], out[f"dominance_{side}"] = _contributors(rows, keys, row_keys)
     return out
 
 
-def _contributors(rows: pd.DataFrame, keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Families whose cost rows with each key in ``wanted`` sum to a non-zero amount.
+def _contributors(rows: pd.DataFrame, keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per key in ``wanted``: families whose cost rows sum to a non-zero amount, and the two largest's share.
+
+    The share is the part of the row's total (of absolute family sums) held
+    by its two largest contributing families — what the (2, k) dominance
+    rule of the release step compares with ``k``: a cell where two families
+    carry nearly all the money gives each of them an estimate of the other's
+    costs, however many others contribute.
 
     One integer per (key, family) pair and a bincount of the values over the
     pairs, rather than a group-by on a frame of the cost rows: breakdowns of
     tens of millions of family-months stay in a few integer arrays.
     """
     if len(rows) == 0:
-        return np.zeros(len(wanted), dtype=np.int64)
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted))
     fc = rows["fc"].to_numpy().astype(np.int64)
     keys = np.asarray(keys, dtype=np.int64)
     low, span = int(keys.min()), int(fc.max()) + 1
     pairs, inverse = np.unique((keys - low) * span + fc, return_inverse=True)
-    sums = np.bincount(inverse, weights=rows["value"].to_numpy(), minlength=len(pairs))
-    counted = np.bincount((pairs[sums != 0] // span), minlength=int(keys.max()) - low + 1)
+    sums = np.abs(np.bincount(inverse, weights=rows["value"].to_numpy(), minlength=len(pairs)))
+    size = int(keys.max()) - low + 1
+    pair_key = pairs // span
+    counted = np.bincount(pair_key[sums != 0], minlength=size)
+    # Rank each family within its key by its absolute sum, largest first (pairs are sorted by key).
+    order = np.lexsort((-sums, pair_key))
+    first = np.searchsorted(pair_key[order], pair_key[order], side="left")
+    top = order[(np.arange(len(order)) - first) < 2]
+    total = np.bincount(pair_key, weights=sums, minlength=size)
+    largest = np.bincount(pair_key[top], weights=sums[top], minlength=size)
+    share = np.divide(largest, total, out=np.zeros(size), where=total > 0)
     position = np.asarray(wanted, dtype=np.int64) - low
-    inside = (position >= 0) & (position < len(counted))
-    return np.where(inside, counted[np.clip(position, 0, len(counted) - 1)], 0)
+    inside = (position >= 0) & (position < size)
+    clipped = np.clip(position, 0, size - 1)
+    return np.where(inside, counted[clipped], 0), np.where(inside, share[clipped], 0.0)
 
 
 def _break_even_years(
