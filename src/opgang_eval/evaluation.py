@@ -22,7 +22,7 @@ from .comparison import (
     observational_design,
     randomised,
 )
-from .config import Config
+from .config import MIN_CELL_FLOOR, Config
 from .costs.savings import SavingsAccount, savings_account
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
@@ -33,6 +33,9 @@ from .progress import Progress
 from .results import Design, Result
 
 __all__ = ["Evaluation", "evaluate"]
+
+#: The site group of the sites with fewer than ``min_cell`` families each (:func:`site_groups`).
+OTHER_SITES = "(other sites)"
 
 #: Results by site: site → arm → measure id → result.
 BySite = Mapping[str, Mapping[str, Mapping[str, Result]]]
@@ -74,6 +77,8 @@ class Evaluation:
         (``None`` without intervention families).
     by_site
         Site → arm → measure id → result, for the measures computed per site.
+        Sites of fewer than ``min_cell`` families are one group,
+        :data:`OTHER_SITES`, so that a small site's name never leaves.
     declared
         The measure declarations this evaluation computed, in report order (the
         registry at the time of :func:`evaluate`): every view of it lists these,
@@ -259,18 +264,20 @@ def evaluate(
         account,
         by_site,
         declared,
-        _populations(fr),
+        _populations(fr, max(MIN_CELL_FLOOR, cfg.min_cell)),
     )
 
 
-def _populations(fr: Frames) -> dict[str, np.ndarray]:
-    """The families of each arm and of each site's arm, for the release ledger."""
+def _populations(fr: Frames, min_cell: int) -> dict[str, np.ndarray]:
+    """The families of each arm and of each site group's arm (as in :attr:`Evaluation.by_site`), for the ledger."""
     families = fr.families.assign(family_id=fr.families["family_id"].astype("str"))
+    group = {site: name for name, sites in site_groups(families, min_cell).items() for site in sites}
+    families = families.assign(group=families["site"].astype("str").map(group))
     out: dict[str, np.ndarray] = {}
     for arm, part in families.groupby(families["arm"].astype("str"), sort=True):
         out[f"arm:{arm}"] = np.sort(part["family_id"].to_numpy())
-        for site, group in part.groupby("site", sort=True, dropna=True, observed=True):
-            out[f"site:{site}/arm:{arm}"] = np.sort(group["family_id"].to_numpy())
+        for site, members in part.groupby("group", sort=True, dropna=True):
+            out[f"site:{site}/arm:{arm}"] = np.sort(members["family_id"].to_numpy())
     return out
 
 
@@ -291,13 +298,26 @@ def _design(fr: Frames, od: ObservationalDesign | None) -> ComparisonDesign:
     return no_comparison()
 
 
+def site_groups(families: pd.DataFrame, min_cell: int) -> dict[str, list[str]]:
+    """Each site group the report may name → its sites; sites of fewer than ``min_cell`` families merge.
+
+    The merged group is :data:`OTHER_SITES`. A site's name is published with its results, and the name of a site with
+    one or two families can be an address (it was in one extract): it is
+    shown only for at least ``min_cell`` families, counted over every arm.
+    """
+    sizes = families["site"].dropna().astype("str").value_counts()
+    groups: dict[str, list[str]] = {}
+    for site in sorted(sizes.index):
+        groups.setdefault(site if sizes[site] >= min_cell else OTHER_SITES, []).append(site)
+    return groups
+
+
 def _by_site(inputs: Inputs, declared: tuple[Measure, ...]) -> dict[str, dict[str, dict[str, Result]]]:
-    """The per-site measures of each site and arm (the site's families only; savings are not split by site)."""
+    """The per-site measures of each site group and arm (its families only; savings are not split by site)."""
     fr = inputs.frames
-    sites = sorted(fr.families["site"].dropna().astype("str").unique())
     out: dict[str, dict[str, dict[str, Result]]] = {}
-    for site in sites:
-        sub = fr.subset(site)
+    for site, members in site_groups(fr.families, max(MIN_CELL_FLOOR, inputs.config.min_cell)).items():
+        sub = fr.subset(members)
         view = Inputs(sub, inputs.config, inputs.unit_costs, inputs.design, ("site", site))
         if sub.arms():  # a site of comparison families only has no arm of its own
             out[site] = {arm: {m.id: m.compute(view, arm) for m in declared if m.per_site} for arm in sub.arms()}

@@ -16,7 +16,7 @@ NumPy arrays indexed by code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,9 +155,10 @@ class Frames:
         labels = np.append(np.asarray(self.status["status"].cat.categories, dtype=object), missing)
         return labels[codes]
 
-    def subset(self, site: str) -> Frames:
-        """The same view restricted to the families of one site."""
-        fam = self.families[self.families["site"].astype("str") == site]
+    def subset(self, site: str | Collection[str]) -> Frames:
+        """The same view restricted to the families of one site (or of several, merged into one group)."""
+        sites = [site] if isinstance(site, str) else list(site)
+        fam = self.families[self.families["site"].astype("str").isin(sites)]
         keep = np.zeros(self.codes.n_families, dtype=bool)
         keep[fam["fc"].to_numpy()] = True
         person = keep[self.codes.person_family]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeGuard, TypeVar
 
@@ -29,7 +29,7 @@ from ..comparison.observational import ObservationalDesign
 from ..config import MIN_CELL_FLOOR, Lang
 from ..costs.savings import CostAccount
 from ..errors import ConfigError, Failure, Rule
-from ..evaluation import Evaluation
+from ..evaluation import OTHER_SITES, Evaluation
 from ..measures.registry import Measure
 from ..results import Amount, Effect, RateChangeParts, RelativeChange, Result, Share, SurveyChange
 from . import figures
@@ -107,6 +107,8 @@ class Context:
     headline: list[str]
     design_note: str
     sections: list[Section]
+    #: The groups whose results this report publishes, as keys of ``Evaluation.populations`` (for the ledger).
+    populations: tuple[str, ...] = ()
 
     def tables(self) -> list[Table]:
         """Every table in reading order (for the spreadsheet)."""
@@ -135,8 +137,17 @@ class Context:
 class _Builder:
     """Holds the evaluation, language and threshold while sections are built."""
 
-    def __init__(self, ev: Evaluation, lang: Lang, axes: Mapping[str, Axes | None] | None = None) -> None:
+    def __init__(
+        self,
+        ev: Evaluation,
+        lang: Lang,
+        axes: Mapping[str, Axes | None] | None = None,
+        withheld: Collection[str] = (),
+    ) -> None:
         self.ev = ev
+        # Population keys the release ledger found within min_cell - 1 families of a recorded release.
+        self.withheld = frozenset(withheld)
+        self.named_sites: list[str] = []
         # Figures wanted as matplotlib objects (``plot``), by id → the axes to draw into; then no SVG is made.
         self.axes = axes
         self.made: dict[str, MplFigure] = {}
@@ -903,21 +914,30 @@ class _Builder:
         return self._figure("savings_sensitivity", caption, fig)
 
     def by_site(self) -> Section | None:
-        # The intervention arm's results in each site that has intervention families.
+        # The intervention arm's results in each site group that has intervention families. Sites of fewer
+        # than min_cell families are merged into one group by evaluate (their names never reach this table).
         by_site = {site: arms["intervention"] for site, arms in self.ev.by_site.items() if "intervention" in arms}
         if not by_site:
             return None
         names = list(by_site)
-        header = [self.t("variable"), *names]
+        # Families of the arm outside every site group are a further, unpublished part of the arm's total.
+        in_sites = sum(len(self.ev.populations.get(f"site:{s}/arm:intervention", ())) for s in names)
+        unsited = len(self.ev.populations.get("arm:intervention", ())) - in_sites
+        withheld = {s for s in names if f"site:{s}/arm:intervention" in self.withheld}
+        self.named_sites = [s for s in names if s not in withheld]
+        header = [self.t("variable"), *(self._site_label(s) for s in names)]
         rows: list[list[str]] = []
         values: list[list[Cell]] = []
         for measure in (m.id for m in self.ev.declared if m.per_site):
             label = self.t(f"measure:{measure}")
             results = [by_site[site].get(measure) for site in names]
-            hidden = [r is not None and r.available and not self.shown(r) for r in results]
-            if sum(hidden) == 1:
-                # The arm's total is published, so one hidden site could be recovered by
-                # subtraction: hide the shown site with the fewest persons as well.
+            hidden = [
+                r is not None and r.available and (not self.shown(r) or site in withheld)
+                for r, site in zip(results, names, strict=True)
+            ]
+            # The arm's total is published, so a single hidden part — a hidden site, or the families with no
+            # site — could be recovered by subtraction: hide the shown site with the fewest persons as well.
+            if sum(hidden) + (unsited > 0) == 1:
                 shown = [i for i, r in enumerate(results) if r is not None and r.available and not hidden[i]]
                 if shown:
                     hidden[min(shown, key=lambda i: _persons(results[i]))] = True
@@ -935,8 +955,25 @@ class _Builder:
                     cell_values.append(r.estimate)
             rows.append(cells)
             values.append(cell_values)
-        table = Table("by_site", self.t("by_site"), header, rows, values, ["l"] + ["r"] * len(names))
+        notes = [self.t("by_site_small", min_cell=self.min_cell)] if OTHER_SITES in names else []
+        if withheld:
+            notes.append(self.t("by_site_withheld", sites=", ".join(self._site_label(s) for s in sorted(withheld))))
+        table = Table("by_site", self.t("by_site"), header, rows, values, ["l"] + ["r"] * len(names), " ".join(notes))
         return Section("by_site", self.t("by_site"), [self.t("by_site_intro")], [table])
+
+    def _site_label(self, site: str) -> str:
+        return self.t("other_sites") if site == OTHER_SITES else site
+
+    def published_populations(self) -> tuple[str, ...]:
+        """The population keys (:attr:`Evaluation.populations`) of the groups this report publishes results of.
+
+        Every arm, and the intervention families of each site group with results by site (after
+        :meth:`by_site` ran): what the release ledger records, so that a later report on a population one
+        family apart is caught.
+        """
+        keys = [k for k in self.ev.populations if k.startswith("arm:")]
+        keys += [f"site:{s}/arm:intervention" for s in self.named_sites]
+        return tuple(sorted(keys))
 
     # -- methods, limitations, quality, appendix ----------------------------------------------------
 
@@ -1424,10 +1461,18 @@ def _sections(b: _Builder) -> list[Section]:
     return sections
 
 
-def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | None = None) -> Context:
-    """Build the report context of ``ev`` in ``lang`` (default: the config's)."""
+def build_context(
+    ev: Evaluation, lang: Lang | None = None, today: dt.date | None = None, *, withheld: Collection[str] = ()
+) -> Context:
+    """Build the report context of ``ev`` in ``lang`` (default: the config's).
+
+    ``withheld`` names populations (keys of ``ev.populations``) whose results
+    must not be published: those the release ledger found within
+    ``min_cell - 1`` families of a recorded release. A withheld site's
+    results are hidden and the table's note says why.
+    """
     lang = lang or ev.config.lang
-    b = _Builder(ev, lang)
+    b = _Builder(ev, lang, withheld=withheld)
     today = today or dt.date.today()
     sections = _sections(b)
     return Context(
@@ -1438,6 +1483,7 @@ def build_context(ev: Evaluation, lang: Lang | None = None, today: dt.date | Non
         headline=b.headline(),
         design_note=b._design_note(),
         sections=sections,
+        populations=b.published_populations(),
     )
 
 

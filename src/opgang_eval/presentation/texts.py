@@ -133,6 +133,17 @@ _T: dict[str, tuple[str, str]] = {
     "savings": ("Økonomi", "Costs and savings"),
     "by_site": ("Resultater pr. område", "Results by site"),
     "by_site_intro": ("Indsatsgruppens resultater i hvert område.", "The intervention group's results in each site."),
+    "other_sites": ("Øvrige områder", "Other sites"),
+    "by_site_small": (
+        "Områder med færre end {min_cell} familier vises samlet som »Øvrige områder«.",
+        "Sites with fewer than {min_cell} families are shown together as 'Other sites'.",
+    ),
+    "by_site_withheld": (
+        "Resultaterne for {sites} er skjult, fordi området afviger med færre end det mindste antal familier "
+        "fra et område i en tidligere rapport på de samme data (de kunne ellers trækkes fra hinanden).",
+        "The results for {sites} are hidden: the site differs by fewer than the minimum number of families "
+        "from a site in an earlier report on the same data (the two could be subtracted).",
+    ),
     "methods": ("Metode og definitioner", "Methods and definitions"),
     "limitations": ("Begrænsninger", "Limitations"),
     "data_quality": ("Datakvalitet", "Data quality"),
