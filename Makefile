@@ -18,7 +18,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest || [ $$? -eq 5 ]  # 5 = no tests collected
+	$(BIN)/python -m pytest -n auto || [ $$? -eq 5 ]  # one worker per core (xdist); 5 = no tests collected
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
