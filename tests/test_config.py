@@ -42,6 +42,9 @@ def test_keyword_construction_keeps_the_disclosure_floor():
     assert refused(oe.Config, min_cell=4) == [("Config()", "min_cell", "4")]
     assert oe.Config(min_cell=5).min_cell == 5
     assert oe.Config(min_cell=10).min_cell == 10  # raised: allowed
+    # The dominance share protects like min_cell: lowered (stricter) allowed, raised refused.
+    assert refused(oe.Config, dominance_share=0.9) == [("Config()", "dominance_share", "0.9")]
+    assert oe.Config(dominance_share=0.6).dominance_share == 0.6
 
 
 def test_the_floor_holds_on_every_path(tmp_path: Path):
@@ -398,6 +401,7 @@ def test_to_dict_is_plain_and_leaves_out_an_absent_caliper():
         "discount_rate",
         "programme_cost_dkk",
         "min_cell",
+        "dominance_share",
         "lang",
         "survey_scales",
         "price_year",

@@ -330,6 +330,10 @@ class Config(BaseModel):
     min_cell
         Disclosure threshold for everything that leaves the process. It can
         be raised (to at most 100,000) but not set below 5.
+    dominance_share
+        The (2, k) dominance rule of amounts: a cost breakdown cell whose two
+        largest families carry more than this share of it is hidden. It can
+        be lowered (to 0.5, stricter) but not raised above 0.85.
     lang
         Report language.
     survey_scales
@@ -361,6 +365,7 @@ class Config(BaseModel):
     discount_rate: Annotated[_Real, Field(ge=0, lt=1)] = 0.0
     programme_cost_dkk: Annotated[_Real, Field(ge=0, le=_MAX_PROGRAMME_COST)] | None = None
     min_cell: Annotated[_Whole, Field(ge=MIN_CELL_FLOOR, le=_MAX_MIN_CELL)] = 5
+    dominance_share: Annotated[_Real, Field(ge=0.5, le=0.85)] = 0.85
     lang: Lang = "da"
     survey_scales: Mapping[str, tuple[_ScaleBound, _ScaleBound]] = Field(default_factory=dict)
     price_year: Annotated[_Whole, Field(ge=_YEARS[0], le=_YEARS[1])] | None = None
