@@ -125,17 +125,20 @@ def _quoted(value: str) -> str:
     return buffer.getvalue()
 
 
-def build_extract(folder: Path, tiny_site: str = TINY_SITE, strata: tuple[str, str] | None = None) -> Path:
+def build_extract(
+    folder: Path, tiny_site: str = TINY_SITE, strata: tuple[str, str] | None = None, big_site: str = "Gellerup"
+) -> Path:
     """Write the hand-built extract into ``folder``.
 
     ``tiny_site`` names the site of the last two families of each arm (it is
-    written quoted); ``strata`` gives two stratum names alternated over the
+    written quoted; with 4 families it is shown only as "other sites"),
+    ``big_site`` that of the first ten of each arm (quoted too); ``strata`` gives two stratum names alternated over the
     families (written quoted), else no stratum.
     """
     families = []
     for arm, fams in (("intervention", ITV_FAMILIES), ("control", CTL_FAMILIES)):
         for i, f in enumerate(fams, 1):
-            site = "Gellerup" if i <= 10 else _quoted(tiny_site)
+            site = _quoted(big_site) if i <= 10 else _quoted(tiny_site)
             stratum = _quoted(strata[i % 2]) if strata else ""
             exited = "2022-06-30" if f == EXITED else ""
             families.append(f"{family_id(f)},{arm},2021-03-01,{site},{stratum},{exited}")

@@ -31,6 +31,7 @@ from ..costs.savings import CostAccount
 from ..errors import ConfigError, Failure, Rule
 from ..evaluation import OTHER_SITES, Evaluation
 from ..measures.registry import Measure
+from ..release.build import STATUS_GROUPS, build_release
 from ..results import Amount, Effect, RateChangeParts, RelativeChange, Result, Share, SurveyChange
 from . import figures
 from .disclosure import complementary, count_ok, marker, share_ok
@@ -43,22 +44,6 @@ __all__ = ["Context", "Figure", "Section", "Table", "build_context"]
 Cell = str | float | None
 
 _R = TypeVar("_R", bound=Result)
-
-_GROUPS = {
-    "work": ("job", "flexjob", "education"),
-    "retired": ("early_retirement",),
-    "benefit": (
-        "cash_benefit",
-        "unemployment_benefit",
-        "sickness_benefit",
-        "resource_course",
-        "job_clarification",
-        "flexjob_waiting",
-        "other",
-    ),
-    "none": ("no_status",),
-}
-
 
 #: Balance-table covariates that are shares of a family's parents (shown as percentages, hidden like shares).
 _SHARE_COVARIATES = {"female_share", "baseline_work_or_education", "baseline_cash_benefit", "baseline_other_benefit"}
@@ -161,6 +146,9 @@ class _Builder:
             failures = [Failure("config", "words", key, None, "", "", Rule.BAD_CONFIG, hint) for key in missing]
             raise ConfigError.from_failures(failures)
         self.hidden = marker(self.min_cell)
+        # Hidden only to protect another cell (or failing a rule that is not a small count): no "<m".
+        self.withheld_text = self.t("hidden_cell")
+        self.release = build_release(ev, self.min_cell, ev.config.dominance_share)
         self.end = self.f.month(ev.end)
         self.observational = ev.design in ("matched", "weighted")
         od = ev.observational
@@ -191,7 +179,7 @@ class _Builder:
             return False
         m = self.min_cell
         if isinstance(r, Share):
-            return share_ok(r.parts.numerator, r.parts.denominator, m)
+            return share_ok(r.parts.numerator, r.parts.denominator, m) and not self._released_away(r)
         if isinstance(r, RelativeChange):
             if r.n < m:
                 return False
@@ -212,6 +200,27 @@ class _Builder:
                 return self._observational_effect_shown(r)
             return all(self.shown(self.ev.arms.get(arm, {}).get(r.measure)) for arm in ("intervention", "control"))
         return r.n >= m
+
+    def _released_away(self, r: Result) -> bool:
+        """Whether the release hides a part of this arm-level result (its n, numerator or complement)."""
+        if self.ev.arms.get(r.arm, {}).get(r.measure) is not r:
+            return False  # a result by site: not in the release
+        key = f"measure/{r.arm}/{r.measure}"
+        return any(
+            self.release.hides(k)
+            for k in (f"{key}/numerator", f"{key}/complement", f"flow/{r.arm}/analysed:{r.measure}")
+        )
+
+    def released(self, key: str, n: float) -> str:
+        """A count of the release as printed: the number, "<m", or the word for a cell hidden for others."""
+        if self.release.hides(key):
+            return self.hidden if self.release.marked(key) else self.withheld_text
+        return self.count(n)
+
+    def released_value(self, key: str, n: float) -> Any:
+        """:meth:`released` for the spreadsheet: the number where shown."""
+        text = self.released(key, n)
+        return int(n) if text == self.count(n) and count_ok(n, self.min_cell) else text
 
     def _observational_effect_shown(self, r: Effect) -> bool:
         """Enough persons behind every group-period cell of the matched sample, and no cell recoverable.
@@ -367,8 +376,14 @@ class _Builder:
             # With 1–4 intervention families left out of the matching, the families in the comparison are not given.
             amount = spec is not None and spec.kind == "amount"
             hide = {"intervention"} if self.subset_hidden and amount else set()
-            rows.append([label] + [self.hidden if a in hide else self.count(part.get(a, 0)) for a in arms])
-            values.append([label] + [self.hidden if a in hide else self.count_value(part.get(a, 0)) for a in arms])
+            rows.append(
+                [label]
+                + [self.hidden if a in hide else self.released(f"flow/{a}/{step}", part.get(a, 0)) for a in arms]
+            )
+            values.append(
+                [label]
+                + [self.hidden if a in hide else self.released_value(f"flow/{a}/{step}", part.get(a, 0)) for a in arms]
+            )
         table = Table(
             "flow",
             self.t("flow"),
@@ -537,10 +552,15 @@ class _Builder:
         if not r.available:
             est, ci = self.t("not_available"), "–"
         elif not ok:
-            est, ci = self.hidden, self.hidden
+            # "<m" says fewer than m persons: a share that passes the rules but is hidden to protect another cell
+            # reads only "hidden".
+            withheld = isinstance(r, Share) and share_ok(r.parts.numerator, r.parts.denominator, self.min_cell)
+            est = ci = self.withheld_text if withheld else self.hidden
         else:
             est, ci = self.value(r), self.ci(r)
         n = self.count(r.n) if r.available else "–"
+        if r.available and self.ev.arms.get(r.arm, {}).get(r.measure) is r:
+            n = self.released(f"flow/{r.arm}/analysed:{r.measure}", r.n)
         if r.kind == "effect" and r.available and not self._arm_counts_shown(r.measure):
             n = self.hidden  # the total would reveal a hidden arm's count by subtraction
         if relative:
@@ -568,7 +588,7 @@ class _Builder:
         text = self._result_row(r, label)
         if not (r.available and self.shown(r)):
             return [None if cell in ("–", self.t("not_available")) else cell for cell in text]
-        n = text[-1] if text[-1] == self.hidden else self.count_value(r.n)
+        n = text[-1] if text[-1] in (self.hidden, self.withheld_text) else self.count_value(r.n)
         if len(text) == 6:
             rates = r.parts if isinstance(r.parts, RateChangeParts) else None
             pre = rates.pre_rate if rates is not None else None
@@ -594,24 +614,27 @@ class _Builder:
         trans = self.ev.tables["transitions"]
         if trans.empty:
             return None
-        group_of = {s: g for g, members in _GROUPS.items() for s in members}
+        group_of = {s: g for g, members in STATUS_GROUPS.items() for s in members}
         rows = []
         for arm in [a for a in ("intervention", "control") if a in set(trans["arm"])]:
             part = trans[trans["arm"] == arm]
             for period, column in (("baseline_period", "from_status"), ("end_period", "to_status")):
-                counts = part.groupby(part[column].map(group_of))["n"].sum().reindex(list(_GROUPS), fill_value=0)
-                counts = counts.drop("none")  # shares among parents with a status that month
+                counts = part.groupby(part[column].map(group_of))["n"].sum()
+                counts = counts.reindex(list(STATUS_GROUPS), fill_value=0).drop("none")  # shares among those with one
                 total = counts.sum()
-                hidden = complementary(counts.to_numpy()[None, :], self.min_cell, rows=True, cols=False)[0]
+                key = f"status/{arm}/{period}"
                 bar = f"{self.t(arm)} – {self.t(period)}"
+                # The release decides every segment with the tables it is linked to: the bar's total is the
+                # participants table's count and its work segment the work share's numerator.
+                hidden_bar = total < self.min_cell or self.release.hides(f"{key}/total")
                 shown = 0.0
-                for (group, n), h in zip(counts.items(), hidden, strict=True):
-                    share = np.nan if h or total < self.min_cell else n / total
+                for group, n in counts.items():
+                    share = np.nan if hidden_bar or self.release.hides(f"{key}/{group}") else n / total
                     shown += 0.0 if np.isnan(share) else share
                     rows.append((bar, group, share))
                 rows.append((bar, "hidden", max(0.0, 1.0 - shown) if shown < 1 - 1e-9 else np.nan))
         data = pd.DataFrame(rows, columns=["bar", "group", "share"])
-        labels = {g: self.t(f"status_group:{g}") for g in _GROUPS if g != "none"} | {
+        labels = {g: self.t(f"status_group:{g}") for g in STATUS_GROUPS if g != "none"} | {
             "x": self.t("share_axis"),
             "hidden": f"{'Skjult' if self.lang == 'da' else 'Hidden'} ({self.hidden})",
         }
@@ -811,10 +834,20 @@ class _Builder:
         columns = [key, "reference", "intervention", "savings"]
         for group, reference, intervention, savings in frame[columns].itertuples(index=False, name=None):
             label = self._domain_label(group) if key == "domain" else str(group)
-            rows.append([label, self.f.dkk(reference), self.f.dkk(intervention), self.f.dkk(savings, signed=True)])
-            values.append([label, float(reference), float(intervention), float(savings)])
+            cells = self._breakdown_cells(name, group, reference, intervention, savings)
+            text = [self.withheld_text if x is None else self.f.dkk(x, signed=i == 2) for i, x in enumerate(cells)]
+            rows.append([label, *text])
+            values.append([label, *(self.withheld_text if x is None else float(x) for x in cells)])
         caption = self.t("figure_domain") if key == "domain" else self.t("figure_year")
         return Table(name, caption, header, rows, values, ["l", "r", "r", "r"])
+
+    def _breakdown_cells(
+        self, name: str, group: object, reference: float, intervention: float, savings: float
+    ) -> list[float | None]:
+        """A breakdown row's reference, intervention and savings amounts; ``None`` where the release hides one."""
+        row = f"savings/{name}/{group}"
+        sides = zip(("reference", "intervention", "savings"), (reference, intervention, savings), strict=True)
+        return [None if self.release.hides(f"{row}/{side}") else float(x) for side, x in sides]
 
     def _domain_label(self, domain: str) -> str:
         labels = {
@@ -849,9 +882,15 @@ class _Builder:
         rows: list[list[str]] = []
         values: list[list[Cell]] = []
         columns = ["input", "setting", "savings_per_family", "net_per_family"]
-        for name, setting_value, savings, net_value in frame[columns].itertuples(index=False, name=None):
+        for i, (name, setting_value, savings, net_value) in enumerate(
+            frame[columns].itertuples(index=False, name=None)
+        ):
             label = self._input_label(name)
             setting = self._setting_label(name, float(setting_value))
+            if self.release.hides(f"sensitivity/{i}"):  # it rests on 1 to min_cell - 1 families of an arm
+                rows.append([label, setting, self.withheld_text, self.withheld_text])
+                values.append([label, setting, self.withheld_text, self.withheld_text])
+                continue
             rows.append([label, setting, self.f.dkk(savings), self.f.dkk(net_value, signed=True)])
             values.append([label, setting, _plain(savings), _plain(net_value)])
         caption = self.t("figure_tornado")
@@ -873,6 +912,11 @@ class _Builder:
         if frame.empty:
             return None
         long = frame.melt(id_vars="domain", value_vars=["reference", "intervention"], var_name="series")
+        hidden = [
+            self.release.hides(f"savings/savings_by_domain/{d}/{side}")
+            for d, side in zip(long["domain"], long["series"], strict=True)
+        ]
+        long["value"] = long["value"].where(~np.asarray(hidden, dtype=bool))
         long["category"] = long["domain"].map(self._domain_label)
         labels = {
             "reference": self.t(f"reference_{design}"),
@@ -889,7 +933,9 @@ class _Builder:
         frame = self.ev.tables["savings_by_year"]
         if frame.empty:
             return None
-        data = pd.DataFrame({"category": frame["year"].astype(str), "series": "savings", "value": frame["savings"]})
+        hidden = [self.release.hides(f"savings/savings_by_year/{y}/savings") for y in frame["year"]]
+        values = frame["savings"].where(~np.asarray(hidden, dtype=bool))
+        data = pd.DataFrame({"category": frame["year"].astype(str), "series": "savings", "value": values})
         labels = {"savings": self.t("savings_col"), "y": self.t("dkk_axis")}
         fig = figures.grouped_bars(data, labels, self.f.number, ax=self._ax("savings_by_year"))
         caption = self.t("figure_year")
@@ -905,7 +951,10 @@ class _Builder:
                     f"{self._input_label(i)}: {self._setting_label(i, float(v), short=True)}"
                     for i, v in zip(frame["input"], frame["setting"], strict=True)
                 ],
-                "value": frame["net_per_family"],
+                "value": [
+                    np.nan if self.release.hides(f"sensitivity/{i}") else v
+                    for i, v in enumerate(frame["net_per_family"])
+                ],
             }
         )
         base = float(frame["base_net_per_family"].iloc[0])
@@ -1410,8 +1459,10 @@ class _Builder:
         )
         input_rows, input_values = [], []
         for name, source in self.ev.sources.items():
-            input_rows.append([name, source.path.name, source.format, self.count(source.rows), source.sha256])
-            input_values.append([name, source.path.name, source.format, self.count_value(source.rows), source.sha256])
+            rows_text = self.released(f"appendix/{name}", source.rows)
+            rows_value = self.released_value(f"appendix/{name}", source.rows)
+            input_rows.append([name, source.path.name, source.format, rows_text, source.sha256])
+            input_values.append([name, source.path.name, source.format, rows_value, source.sha256])
         inputs = Table(
             "inputs",
             self.t("inputs"),

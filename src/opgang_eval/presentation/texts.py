@@ -133,6 +133,7 @@ _T: dict[str, tuple[str, str]] = {
     "savings": ("Økonomi", "Costs and savings"),
     "by_site": ("Resultater pr. område", "Results by site"),
     "by_site_intro": ("Indsatsgruppens resultater i hvert område.", "The intervention group's results in each site."),
+    "hidden_cell": ("skjult", "hidden"),
     "other_sites": ("Øvrige områder", "Other sites"),
     "by_site_small": (
         "Områder med færre end {min_cell} familier vises samlet som »Øvrige områder«.",
@@ -196,9 +197,9 @@ _T: dict[str, tuple[str, str]] = {
     "not_available": ("ikke tilgængelig", "not available"),
     "suppressed_note": (
         "Celler med færre end {min_cell} personer er skjult (vist som «{marker}») af hensyn til "
-        "diskretionen, ligesom celler, der kan regnes ud fra dem.",
+        "diskretionen; celler, som de kunne regnes ud fra, er skjult som «skjult».",
         "Cells based on fewer than {min_cell} persons are hidden (shown as “{marker}”) to protect "
-        "confidentiality, as are cells from which they could be recovered.",
+        "confidentiality; cells from which they could be recovered are shown as “hidden”.",
     ),
     "config": ("Konfiguration", "Configuration"),
     "inputs": ("Inddata", "Inputs"),

@@ -105,6 +105,10 @@ class Cell:
     lower, upper
         What a reader knows before reading the report: a count is at least 0;
         a signed amount (a saving) may have ``lower=-inf``.
+    cost
+        What hiding it costs the reader, relative to other cells: secondary
+        suppression hides the cheapest candidate first (a segment of a figure
+        before a headline share's numerator), and gives back the costliest first.
     """
 
     key: str
@@ -113,6 +117,7 @@ class Cell:
     primary: bool
     lower: float = 0.0
     upper: float = math.inf
+    cost: float = 1.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not self.key:
@@ -126,6 +131,8 @@ class Cell:
                 f"cell {self.key!r}: the value {self.value!r} lies outside its a-priori bounds "
                 f"[{self.lower!r}, {self.upper!r}]"
             )
+        if not (math.isfinite(self.cost) and self.cost > 0):
+            raise ReleaseError(f"cell {self.key!r}: the cost must be finite and positive, got {self.cost!r}")
         if self.kind == "count" and self.value != round(self.value):
             raise ReleaseError(f"cell {self.key!r}: a count must be a whole number, got {self.value!r}")
 

@@ -13,15 +13,16 @@ The algorithm, in words:
    solve (a hidden cell that is the only unknown cell of a link is pinned), and
    only when there are none, with the full audit. For each exposed cell, hide
    one more cell: in the link of the exposed cell with the fewest unknown
-   cells (the link that pins it most directly), the published cell with the
-   smallest value, preferring a non-zero one (a hidden zero can move only up,
+   cells (the link that pins it most directly), the published cell of the
+   lowest cost (:attr:`.Cell.cost`) and then the smallest value, preferring a
+   non-zero one (a hidden zero can move only up,
    so it protects only one side). When every link of the exposed cell is already
    hidden, the links of its hidden component are searched outward from it. A
    cell still exposed after three rounds gets every published cell of those
    links hidden at once (the "hide everything in the offending links" fallback),
    which ends the repair quickly on awkward structures.
-3. *Give back.* Secondary cells are tried for publication from the largest
-   value down; one is published again when the audit of the components it
+3. *Give back.* Secondary cells are tried for publication from the costliest
+   and largest value down; one is published again when the audit of the components it
    touches still passes. The result is minimal in the sense that no single
    secondary cell can be published on its own.
 
@@ -110,10 +111,10 @@ def protect(
     return frozenset(_give_back(auditor, hidden))
 
 
-def _preference(auditor: Auditor, key: str) -> tuple[bool, float, str]:
-    """Sort key of a candidate: non-zero first, then the smallest value, then the key."""
-    value = auditor.cells[key].value
-    return value == 0.0, abs(value), key
+def _preference(auditor: Auditor, key: str) -> tuple[bool, float, float, str]:
+    """Sort key of a candidate: non-zero first, then the cheapest, then the smallest value, then the key."""
+    cell = auditor.cells[key]
+    return cell.value == 0.0, cell.cost, abs(cell.value), key
 
 
 def _candidates(auditor: Auditor, index: int, hidden: set[str]) -> list[str]:
@@ -157,7 +158,9 @@ def _published_around(auditor: Auditor, key: str, hidden: set[str]) -> set[str]:
 
 def _give_back(auditor: Auditor, hidden: set[str]) -> set[str]:
     """Publish again each secondary cell (largest first) whose publication keeps the audit clean."""
-    for key in sorted(hidden - auditor.primary, key=lambda k: (-abs(auditor.cells[k].value), k)):
+    for key in sorted(
+        hidden - auditor.primary, key=lambda k: (-auditor.cells[k].cost, -abs(auditor.cells[k].value), k)
+    ):
         trial = hidden - {key}
         if auditor.quick_pinned(trial, links=auditor.cell_links[key]):
             continue
