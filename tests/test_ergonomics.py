@@ -110,7 +110,9 @@ def test_progress_bars_go_to_stderr_and_can_be_silenced(capsys: pytest.CaptureFi
 
 def test_the_cli_shows_no_bar_when_quiet_or_not_watched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # stderr is captured here (not a terminal), so by default no bar is drawn either.
-    assert main(["report", str(SAMPLE), "--out", str(tmp_path / "a"), "--format", "html"]) == 0
+    assert main(["report", str(SAMPLE), "--out", str(tmp_path / "a"), "--format", "html", "--no-ledger"]) == 0
     assert "evaluate" not in capsys.readouterr().err
-    assert main(["report", str(SAMPLE), "--out", str(tmp_path / "b"), "--format", "html", "--quiet"]) == 0
+    assert (
+        main(["report", str(SAMPLE), "--out", str(tmp_path / "b"), "--format", "html", "--quiet", "--no-ledger"]) == 0
+    )
     assert capsys.readouterr().err == ""

@@ -96,7 +96,8 @@ def test_the_checks_catch_what_they_are_for(base, scratch):
     outcome.status = 2  # as if it had failed after writing the report
     outcome.stderr = "Traceback (most recent call last):\nValueError: x\n"
     kinds = {p.kind for p in fz.problems(fz.Case("report"), outcome)}
-    assert kinds == {"'Traceback' on stderr: ValueError", "exit 2 but wrote (--out)"}
+    # the report and its record in the release ledger (in the extract folder): neither is allowed on exit 2
+    assert kinds == {"'Traceback' on stderr: ValueError", "exit 2 but wrote (--out, input)"}
     outcome.status, outcome.stderr = 1, ""
     assert [p.kind for p in fz.problems(fz.Case("report"), outcome)] == ["exit status 1"]
 

@@ -89,7 +89,7 @@ def evaluated(toy, tmp_path_factory):
         warnings.simplefilter("ignore")
         ev = oe.evaluate(oe.load(SAMPLE), config={"bootstrap_replicates": 199}, progress=False)
     out = tmp_path_factory.mktemp("toy")
-    oe.render_report(ev, out, formats=("html", "xlsx"), lang="en", progress=False)
+    oe.render_report(ev, out, formats=("html", "xlsx"), lang="en", progress=False, ledger=False)
     return ev, out
 
 

@@ -84,7 +84,8 @@ def test_an_evaluation_keeps_the_measures_it_computed(tmp_path):
     try:
         assert "late_measure" not in ev.summary().index
         assert [m.id for m in ev.declared] == [m.id for m in oe.registered_measures() if m.id != "late_measure"]
-        oe.render_report(ev, tmp_path, formats=("html",), lang="en", progress=False)  # no words needed for it
+        # no words needed for it (ledger=False: the committed sample gets no ledger)
+        oe.render_report(ev, tmp_path, formats=("html",), lang="en", progress=False, ledger=False)
         assert "late_measure" not in (tmp_path / "report.html").read_text(encoding="utf-8")
     finally:
         oe.unregister_measure("late_measure")
@@ -101,7 +102,7 @@ def test_a_measure_without_words_is_refused_by_name(tmp_path):
             ev = oe.evaluate(oe.load(Path(__file__).parent.parent / "data" / "sample"), config=FAST, progress=False)
         assert ev.measures["wordless"].reason == "a test measure"
         with pytest.raises(oe.ConfigError) as info:
-            oe.render_report(ev, tmp_path / "out", formats=("html",), progress=False)
+            oe.render_report(ev, tmp_path / "out", formats=("html",), progress=False, ledger=False)
         assert info.value.failures["column"].tolist() == ["measure:wordless", "definition:wordless"]
         assert not (tmp_path / "out").exists()
     finally:

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated: html, pdf, xlsx (default: html,pdf,xlsx)",
     )
+    report.add_argument(
+        "--no-ledger",
+        action="store_true",
+        help="UNSAFE for a released report: neither check this report against the release ledger kept in DIR "
+        "nor record it there (only for a draft, or after an earlier report that was never released)",
+    )
     report.add_argument("--quiet", action="store_true", help="no progress bars")
 
     sample = commands.add_parser(
@@ -132,17 +138,26 @@ def _report(args: argparse.Namespace) -> int:
     # stale one there cannot stop the run) and the extracts are validated against the settings in force.
     ex = _load(args.dir, progress, config=args.config)
     from .evaluation import evaluate
-    from .presentation import render_report
+    from .presentation import _render
 
     ev = evaluate(ex, progress=progress)
     try:
-        written = render_report(ev, args.out, formats=args.format.split(","), lang=args.lang, progress=progress)
+        written, ctx = _render(
+            ev,
+            args.out,
+            formats=args.format.split(","),
+            lang=args.lang,
+            progress=progress,
+            ledger=not args.no_ledger,
+        )
     except OSError as exc:
         print(
             f"Cannot write the report to {args.out}: {exc.strerror or exc}. Choose a writable folder.", file=sys.stderr
         )
         return EXIT_BAD_INPUT
-    print(str(ev))
+    # What the report itself says (disclosure-controlled), never str(ev): the analyst's unsuppressed summary.
+    for line in ctx.headline:
+        print(line)
     print(f"\nWrote {len(written)} files to {args.out}:")
     for path in written:
         if path.parent == Path(args.out):

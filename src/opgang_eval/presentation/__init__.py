@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-from ..config import Lang
+from ..config import MIN_CELL_FLOOR, Lang
 from ..errors import ConfigError, Failure, Rule
 from ..evaluation import Evaluation
 from ..progress import Progress
@@ -20,6 +20,9 @@ from .publish import FIGURE_DIR, FILES, out_failure, report_set
 if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figure is made
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
+
+    from ..release.ledger import Ledger
+    from .context import Context
 
 __all__ = ["FIGURES", "Format", "plot", "render_report", "report_date"]
 
@@ -97,6 +100,7 @@ def render_report(
     lang: Lang | None = None,
     *,
     progress: bool | None = None,
+    ledger: bool = True,
 ) -> list[Path]:
     """Write the evaluation report into ``out``.
 
@@ -112,7 +116,32 @@ def render_report(
     same evaluation gives byte-identical files (the date shown honours
     ``SOURCE_DATE_EPOCH``). ``progress`` shows a progress bar (``None``: when
     a terminal or notebook is watching).
+
+    ``ledger`` (default ``True``) checks the report against the release
+    ledger of the extract folder (:mod:`opgang_eval.release.ledger`) and
+    records it there once it is published: a report whose arm rests on
+    families 1 to ``min_cell − 1`` apart from those of an earlier report is
+    refused (:class:`~opgang_eval.ConfigError`), since one report subtracted
+    from the other would give those families away; a site group that close
+    to an earlier one is withheld, and the table's note says so. The same
+    families again are fine. ``ledger=False`` (the CLI's ``--no-ledger``)
+    neither checks nor records: only for a report that is never released,
+    or after an earlier report that never was.
     """
+    return _render(ev, out, formats, lang, progress=progress, ledger=ledger)[0]
+
+
+def _render(
+    ev: Evaluation,
+    out: str | Path,
+    formats: Iterable[str] = ("html", "pdf", "xlsx"),
+    lang: Lang | None = None,
+    *,
+    progress: bool | None = None,
+    ledger: bool = True,
+) -> tuple[list[Path], Context]:
+    """:func:`render_report`, also returning the context the report was rendered from (for the CLI's headline)."""
+    from ..release.ledger import Ledger
     from .context import build_context
     from .render import render_html, render_pdf, render_xlsx, write_figures
 
@@ -139,10 +168,17 @@ def render_report(
             ]
         )
     day = report_date()
+    folder = _ledger_folder(ev, out) if ledger else None
     with Progress(2 + len(chosen), "report", progress) as bar:
-        bar.step("tables, texts, figures")
-        ctx = build_context(ev, lang, today=day)
+        # The report folder's lock first: a second run into the same folder stops at once, before it reads the
+        # ledger or touches the extract folder.
         with report_set(out.resolve(), frozenset(f"{name}.svg" for name in FIGURES)) as staging:
+            # Checked on a snapshot, and again under the ledger's lock when recording (below): the lock is held
+            # only for the check and the record, so a report of the same extracts into another folder waits
+            # seconds at most, never for a whole render.
+            withheld = _withheld(Ledger.open(folder), ev) if folder is not None else ()
+            bar.step("tables, texts, figures")
+            ctx = build_context(ev, lang, today=day, withheld=withheld)
             bar.step("figure files")
             staged = write_figures(ctx, staging / FIGURE_DIR)
             if "html" in chosen:
@@ -160,7 +196,98 @@ def render_report(
                 path = staging / FILES["xlsx"]
                 path.write_bytes(render_xlsx(ctx, day))
                 staged.append(path)
-        return [out / path.relative_to(staging) for path in staged]
+            if folder is not None:
+                # Recorded before the switch: a report the ledger does not know is never published. A switch that
+                # fails after this leaves a recorded release that was never out, which can only hide more later.
+                with Ledger.locked(folder) as book:
+                    if _withheld(book, ev) != withheld:
+                        raise out_failure(
+                            out,
+                            "Another report of these extracts was recorded in the release ledger while this one "
+                            "was being made, and it changes what this report may publish. Make the report again.",
+                        )
+                    _record(book, ev, ctx, day, out)
+        return [out / path.relative_to(staging) for path in staged], ctx
+
+
+def _ledger_folder(ev: Evaluation, out: Path) -> Path:
+    """The extract folder, where the release ledger is kept: the one folder every table was read from.
+
+    :func:`~opgang_eval.load` reads one folder, so an evaluation of loaded
+    extracts has exactly one. Tables from several folders (or none) have no
+    ledger that every later report would consult, so such a report is
+    refused rather than checked against one of them. The folder of a file
+    reached by a symbolic link is the folder it was read from, not the
+    link's target. A report folder that holds the extract folder would carry
+    the ledger out with the report, so that is refused too.
+    """
+    folders = {Path(source.path).parent.resolve() for source in ev.sources.values()}
+    if len(folders) != 1:
+        where = "no extract file" if not folders else f"{len(folders)} folders"
+        raise out_failure(
+            out,
+            f"The release ledger is kept in the extract folder, but this evaluation's tables come from {where}. "
+            "Load the extracts from one folder, or pass ledger=False (--no-ledger) for a report that is never "
+            "released.",
+        )
+    (folder,) = folders
+    target = out.resolve()
+    if folder == target or target in folder.parents:
+        raise out_failure(
+            out,
+            "The extract folder is inside the output folder (--out), so the extracts and their release ledger "
+            "would leave with the report; choose an output folder outside the extracts' folders.",
+        )
+    return folder
+
+
+def _withheld(book: Ledger, ev: Evaluation) -> tuple[str, ...]:
+    """The site groups to withhold; refuses the report when an arm is too close to a recorded one.
+
+    Every population is compared: one never recorded is absent from the
+    answer, and a flagged group this report would not publish anyway only
+    stays hidden.
+    """
+    from ..release.ledger import LEDGER
+
+    min_cell = max(MIN_CELL_FLOOR, ev.config.min_cell)
+    flagged = book.differencing(ev.populations, min_cell)
+    arms = [key.removeprefix("arm:") for key in flagged if key.startswith("arm:")]
+    if arms:  # an arm's total is in every table: no cell can be withheld instead, the report is refused
+        path = book.folder / LEDGER
+        which = " and ".join(f"{arm} arm" for arm in arms)
+        raise ConfigError.from_failures(
+            [
+                Failure(
+                    "config",
+                    str(path),
+                    "",
+                    None,
+                    "",
+                    "",
+                    Rule.BAD_CONFIG,
+                    f"The {which} of this report differs from that of an earlier report recorded in the release "
+                    f"ledger {path} by 1 to {min_cell - 1} families, so subtracting one report from the other "
+                    "would give those families away. Report on the same families as the earlier report (or on "
+                    f"families at least {min_cell} apart from them). Only if that earlier report was never "
+                    "released, run again with --no-ledger (ledger=False), which neither checks nor records and "
+                    "is unsafe for a report that was or will be released.",
+                )
+            ]
+        )
+    return tuple(flagged)
+
+
+def _record(book: Ledger, ev: Evaluation, ctx: Context, day: dt.date, out: Path) -> None:
+    """Record the report's populations before it is published; if that fails, it is not published."""
+    try:
+        book.record({key: ev.populations[key] for key in ctx.populations}, when=day.isoformat())
+    except ConfigError as exc:
+        raise out_failure(
+            out,
+            f"The report could not be recorded in the release ledger, so it was not published (a later report "
+            f"could be subtracted from it). {exc.failures['hint'].iloc[0]} Then make the report again.",
+        ) from None
 
 
 def plot(ev: Evaluation, name: str, ax: Axes | None = None, lang: Lang | None = None) -> MplFigure:
