@@ -1,8 +1,9 @@
 """Disclosure control (contract section 5): the rules, and what actually leaves the process.
 
-First the rules of :mod:`opgang_eval.presentation.disclosure` on small
-hand-made count tables, with every expected mask worked out by hand. Then
-the rendered report as a security property: on the hand-built extract of
+First the rules a count and a share must pass on their own
+(:mod:`opgang_eval.release.collect`; secondary suppression over linked tables
+is the engine's, tested in ``test_release_engine``). Then the rendered
+report as a security property: on the hand-built extract of
 ``report_helpers`` and on the committed ``data/sample``, no person_id or
 family_id appears in any output file, no count cell shows 1 … min_cell−1,
 tiny groups read "<5" in the HTML *and* the spreadsheet, no hidden cell
@@ -15,12 +16,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import opgang_eval as oe
 from handbuilt import load
-from opgang_eval.presentation.disclosure import complementary, count_ok, marker, share_ok
+from opgang_eval.release.collect import count_ok, share_ok
 from report_helpers import (
     CONFIG,
     EPOCH,
@@ -36,11 +36,6 @@ SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
 
 # -- the rules ------------------------------------------------------------------------------------
-
-
-def test_marker():
-    assert marker(5) == "<5"
-    assert marker(10) == "<10"
 
 
 @pytest.mark.parametrize(
@@ -83,91 +78,6 @@ def test_share_ok_with_a_higher_threshold():
     assert not share_ok(5, 17, 10)  # numerator 5 < 10
     assert share_ok(10, 20, 10)
     assert not share_ok(10, 19, 10)  # complement 9
-
-
-def test_primary_suppression_hides_1_to_min_cell_minus_1_and_allows_zero():
-    counts = np.array([[0, 1, 4, 5, 6, 0]])
-    # one row, no margins enforced: exactly the cells 1 and 4
-    mask = complementary(counts, 5, rows=False, cols=False)
-    assert mask.tolist() == [[False, True, True, False, False, False]]
-    # min_cell = 10 hides 5 and 6 as well
-    assert complementary(counts, 10, rows=False, cols=False).tolist() == [[False, True, True, True, True, False]]
-
-
-def test_nothing_small_nothing_hidden():
-    counts = np.array([[0, 7], [5, 6]])
-    assert not complementary(counts, 5).any()
-
-
-def test_a_row_with_one_hidden_cell_gets_a_second():
-    # 12  3  20     primary: the 3. Rows only: the smallest other positive cell of row 0 is 12.
-    #  8  9   0
-    counts = np.array([[12, 3, 20], [8, 9, 0]])
-    mask = complementary(counts, 5, rows=True, cols=False)
-    assert mask.tolist() == [[True, True, False], [False, False, False]]
-
-
-def test_a_column_with_one_hidden_cell_gets_a_second():
-    # 12  3  20     columns only: column 1 has the 3 hidden → hide the 9 below it
-    #  8  9   0
-    counts = np.array([[12, 3, 20], [8, 9, 0]])
-    mask = complementary(counts, 5, rows=False, cols=True)
-    assert mask.tolist() == [[False, True, False], [False, True, False]]
-
-
-def test_secondary_suppression_iterates_across_rows_and_columns():
-    counts = np.array(
-        [
-            [12, 3, 20],
-            [8, 9, 0],
-            [15, 2, 11],
-        ]
-    )
-    # Primary: (0,1)=3 and (2,1)=2.
-    # Pass 1, rows: row 0 has one hidden → its smallest other positive, (0,0)=12;
-    #               row 2 has one hidden → (2,2)=11.
-    #         cols: column 0 now has one hidden (12) → smallest other positive (1,0)=8;
-    #               column 1 has two; column 2 has one (11) → the other positive is (0,2)=20 (the 0 can't help).
-    # Pass 2, rows: row 1 now has one hidden (8) → (1,1)=9. Columns all have two or more.
-    # Pass 3: every row and column holds 0 or ≥2 hidden cells → done.
-    expected = [
-        [True, True, True],
-        [True, True, False],
-        [False, True, True],
-    ]
-    mask = complementary(counts, 5)
-    assert mask.tolist() == expected
-    # and with rows only, the iteration stops after the row pass
-    rows_only = complementary(counts, 5, rows=True, cols=False)
-    assert rows_only.tolist() == [[True, True, False], [False, False, False], [False, True, True]]
-
-
-def test_complementary_does_not_change_its_input():
-    counts = np.array([[12, 3, 20], [8, 9, 0]])
-    before = counts.copy()
-    complementary(counts, 5)
-    assert np.array_equal(counts, before)
-
-
-def _lines_with_one_hidden(mask: np.ndarray) -> list[str]:
-    rows = [f"row {i}" for i in range(mask.shape[0]) if mask[i].sum() == 1]
-    cols = [f"column {j}" for j in range(mask.shape[1]) if mask[:, j].sum() == 1]
-    return rows + cols
-
-
-def test_no_line_is_left_with_a_single_hidden_cell_when_only_zeros_remain():
-    # 3  0  6   | 9     All margins are at least 5, so they may be shown.
-    # 7  8  0   | 15    Primary: the 3. Row 0 → hide the 6. Column 0 → hide the 7. Column 2 has the 6
-    # ---------         hidden and only a 0 beside it. Row 1 → hide the 8; column 1 then has the 8 hidden
-    # 10 8  6           and only a 0 beside it.
-    # Column 2's total (6) gives the hidden 6 back, and row 0's total then gives 9 − 6 = 3: the
-    # suppressed 3 is recovered by subtraction. The module promises to repeat "until no suppressed
-    # cell can be recovered by subtraction", so a line with one hidden cell must hide another one,
-    # a zero if nothing else is left.
-    counts = np.array([[3, 0, 6], [7, 8, 0]])
-    mask = complementary(counts, 5)
-    assert mask[0, 0]  # the primary cell
-    assert _lines_with_one_hidden(mask) == []
 
 
 # -- the rendered report --------------------------------------------------------------------------
@@ -315,7 +225,7 @@ def test_tiny_absence_group_reads_marker_in_spreadsheet(handbuilt_reports, lang)
     control, _, _ = _labels(lang)
     xlsx = xlsx_tables(handbuilt_reports[lang] / "tables.xlsx")
     row = next(r for r in xlsx["school_absence_change"]["rows"] if r[0] == control)
-    assert row[1:] == ["<5"] * 5
+    assert row[1:] == ["<5"] * 6  # before, after, change, the interval's two bounds, n
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -325,7 +235,7 @@ def test_tiny_survey_group_reads_marker_in_spreadsheet(handbuilt_reports, lang):
     control, _, _ = _labels(lang)
     xlsx = xlsx_tables(handbuilt_reports[lang] / "tables.xlsx")
     row = next(r for r in xlsx["survey"]["rows"] if r[1] == control)
-    assert row[2:] == ["<5"] * 6
+    assert row[2:] == ["<5"] * 7  # before, after, change, the interval's two bounds, p, n
 
 
 def test_hidden_arm_count_cannot_be_recovered_from_the_difference_row(handbuilt_reports):
@@ -363,8 +273,8 @@ def test_by_site_cells_cannot_be_recovered_from_the_total(handbuilt_reports):
     assert by_site["header"] == ["Forhold", "Gellerup", "Øvrige områder"]
     assert len(by_site["rows"]) == 5  # every headline measure but savings
     for row in by_site["rows"]:
-        hidden = [cell for cell in row[1:] if cell == "<5"]
-        shown = [cell for cell in row[1:] if cell not in ("<5", "–")]
+        hidden = [cell for cell in row[1:] if cell in ("<5", "skjult")]
+        shown = [cell for cell in row[1:] if cell not in ("<5", "skjult", "–")]
         # a single hidden site beside shown sites is the total minus the shown ones
         assert not (len(hidden) == 1 and shown), f"{row[0]}: {row[1:]} — the hidden site follows from the total"
 

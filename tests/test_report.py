@@ -288,7 +288,9 @@ def test_work_or_education_table(ctx_da, work_effect):
     ]
     # the spreadsheet row holds the unrounded estimate
     assert t.values[0][1] == pytest.approx(10 / 17)
-    assert t.values[0][3] == 17
+    # the interval as two numbers (its own columns), then n
+    assert t.values[0][2:4] == pytest.approx(list(proportion_confint(10, 17, method="wilson")))
+    assert t.values[0][4] == 17
 
 
 def test_shares_with_a_small_part_are_hidden(ctx_da):
@@ -627,7 +629,8 @@ def test_injected_site_is_literal_in_pdf_and_spreadsheet(injected):
     _, out = injected
     assert INJECT in pdf_text(out / "report.pdf")
     sheets = xlsx_tables(out / "tables.xlsx")
-    assert sheets["by_site"]["header"] == ["Forhold", INJECT, "Øvrige områder"]
+    # each site's result and its n in columns of their own
+    assert sheets["by_site"]["header"] == ["Forhold", INJECT, f"{INJECT}, n", "Øvrige områder", "Øvrige områder, n"]
 
 
 # -- determinism ------------------------------------------------------------------------------------------------

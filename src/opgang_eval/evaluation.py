@@ -30,12 +30,11 @@ from .measures.frames import Frames, build_frames
 from .measures.registry import Inputs, Measure, measures
 from .measures.survey import survey_changes
 from .progress import Progress
+from .release.values import OTHER_SITES
 from .results import Design, Result
 
 __all__ = ["Evaluation", "evaluate"]
 
-#: The site group of the sites with fewer than ``min_cell`` families each (:func:`site_groups`).
-OTHER_SITES = "(other sites)"
 
 #: Results by site: site → arm → measure id → result.
 BySite = Mapping[str, Mapping[str, Mapping[str, Result]]]

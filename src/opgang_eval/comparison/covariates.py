@@ -36,26 +36,10 @@ from ..config import Config
 from ..measures.descriptive import BENEFIT_STATUSES
 from ..measures.frames import Frames
 
-__all__ = ["BENEFITS", "COVARIATE_LABELS", "family_covariates"]
+__all__ = ["BENEFITS", "family_covariates"]
 
 #: Statuses that count as being on public income support: the baseline table's definition.
 BENEFITS = BENEFIT_STATUSES
-
-#: Covariate → (Danish, English) label for tables and figures.
-COVARIATE_LABELS: dict[str, tuple[str, str]] = {
-    "distance": ("Propensity score (logit)", "Propensity score (logit)"),
-    "parent_age": ("Forældres alder", "Parents' age"),
-    "female_share": ("Andel kvinder blandt forældre", "Share of parents who are women"),
-    "two_parents": ("To forældre", "Two parents"),
-    "children": ("Antal børn", "Number of children"),
-    "youngest_child_age": ("Yngste barns alder", "Age of youngest child"),
-    "children_0_5": ("Børn 0–5 år", "Children aged 0–5"),
-    "children_13_17": ("Børn 13–17 år", "Children aged 13–17"),
-    "benefit_months": ("Måneder på ydelse (36 mdr. før)", "Months on benefits (36 months before)"),
-    "baseline_work_or_education": ("I job/uddannelse måneden før", "In work/education the month before"),
-    "baseline_cash_benefit": ("På kontanthjælp måneden før", "On cash benefit the month before"),
-    "baseline_other_benefit": ("På anden ydelse måneden før", "On another benefit the month before"),
-}
 
 _HISTORY = 36
 

@@ -17,10 +17,10 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from ..config import Lang
+from ..rounding import half_up as _half_up
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -122,6 +122,54 @@ class Formatter:
                 return words
         return None
 
+    def format(self, value: float, fmt: str) -> str:
+        """``value`` in the named format of a table cell (:data:`~.tables.Fmt`)."""
+        if fmt == "count":
+            return self.number(value)
+        if fmt == "integer":
+            return str(int(value)) if value is not None and math.isfinite(value) else "–"
+        if fmt in ("percent", "percent1", "relative"):
+            return self.percent(value, 1 if fmt == "percent1" else 0, signed=fmt == "relative")
+        if fmt == "points":
+            return self.points(value)
+        if fmt in ("dkk", "dkk_signed"):
+            return self.dkk(value, signed=fmt == "dkk_signed")
+        if fmt in ("number1", "number2"):
+            return self.number(value, int(fmt[-1]))
+        if fmt == "signed2":
+            return self.signed(value, 2) if value is not None and math.isfinite(value) else "–"
+        if fmt == "p_value":
+            return self.p_value(value)
+        raise ValueError(f"unknown cell format {fmt!r}")
+
+    def excel_format(self, fmt: str) -> str:
+        """The spreadsheet number format that shows a raw value as :meth:`format` prints it.
+
+        Number formats are locale-independent (the spreadsheet program shows
+        the reader's decimal sign); only the currency word follows the language.
+        A difference of shares is a fraction shown in percent (``+23.1%``: read
+        as percentage points).
+        """
+
+        def kroner(number: str) -> str:
+            return f'{number}" kr."' if self.lang == "da" else f'"DKK "{number}'
+
+        formats = {
+            "count": "#,##0",
+            "integer": "0",
+            "percent": "0%",
+            "percent1": "0.0%",
+            "relative": "+0%;-0%;0%",
+            "points": "+0.0%;-0.0%;0.0%",
+            "dkk": kroner("#,##0"),
+            "dkk_signed": ";".join(kroner(x) for x in ("+#,##0", "-#,##0", "0")),
+            "number1": "0.0",
+            "number2": "0.00",
+            "signed2": "+0.00;-0.00;0.00",
+            "p_value": "0.000",
+        }
+        return formats[fmt]
+
     def date(self, day: dt.date) -> str:
         """A date as ``23. november 2026`` (da) or ``23 November 2026`` (en)."""
         name = _MONTHS[self.lang][day.month - 1]
@@ -144,18 +192,6 @@ def printable(text: str) -> str:
     the odd character was. Tabs and line breaks are kept.
     """
     return _UNPRINTABLE.sub(REPLACEMENT, text)
-
-
-def _half_up(value: float, decimals: int) -> Decimal:
-    """Round half away from zero, as people (and Danish statistics) do: 2.5 → 3, 0.125 → 0.13.
-
-    The precision is that of the value's own digits, so any finite float rounds (the default 28 digits
-    made ``quantize`` fail from 10^28 up).
-    """
-    exact = Decimal(repr(float(value)))
-    with localcontext() as ctx:
-        ctx.prec = max(28, exact.adjusted() + decimals + 2)
-        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 _MONTHS = {

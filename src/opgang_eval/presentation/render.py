@@ -26,9 +26,9 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .context import Context
 from .formatting import printable
-from .texts import t
+from .report import Context
+from .texts import Words
 
 __all__ = ["render_html", "render_pdf", "render_xlsx", "write_figures"]
 
@@ -45,8 +45,8 @@ def render_html(ctx: Context) -> str:
     return template.render(
         ctx=ctx,
         css=css,
-        headline_title=t("headline", ctx.lang),
-        toc_label="Indhold" if ctx.lang == "da" else "Contents",
+        headline_title=Words(ctx.lang)("headline"),
+        toc_label=Words(ctx.lang)("contents"),
     )
 
 
@@ -84,7 +84,9 @@ def render_pdf(ctx: Context, root: Path, figure_dir: str, day: dt.date) -> bytes
     context = ctx.to_data()
     for figure in _figures_in(context["sections"]):
         figure["svg"] = ""  # the PDF reads the SVG files; keep the JSON small
-    data = _printable_data({"context": context, "figure_dir": figure_dir, "headline_title": t("headline", ctx.lang)})
+    data = _printable_data(
+        {"context": context, "figure_dir": figure_dir, "headline_title": Words(ctx.lang)("headline")}
+    )
     fonts = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
     stamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     try:
@@ -122,9 +124,11 @@ def _figures_in(sections: list[dict]) -> list[dict]:
 def render_xlsx(ctx: Context, day: dt.date) -> bytes:
     """Every table of the report as one sheet of ``tables.xlsx``, byte-for-byte reproducible.
 
-    Every text cell is written through :func:`_text_cells`, so a site,
-    survey item or file name from the data is stored as inert text, never
-    as a formula (data contract, section 5).
+    Numbers are stored as numbers with a number format that shows them as
+    the report prints them (an interval as two columns, a result by site and
+    its n as two). Every text cell is written through :func:`_text_cells`, so
+    a site, survey item or file name from the data is stored as inert text,
+    never as a formula (data contract, section 5).
     """
     book = Workbook()
     book.remove(book.active)
@@ -132,10 +136,15 @@ def render_xlsx(ctx: Context, day: dt.date) -> bytes:
     for table in ctx.tables():
         name = _sheet_name(table.id, used)
         sheet = book.create_sheet(name)
+        header, rows = table.sheet()
         sheet.append(_text_cells(sheet, [_cell(table.caption)], bold=True))
-        sheet.append(_text_cells(sheet, [_cell(v) for v in table.header], bold=True))
-        for row in table.values:
-            sheet.append(_text_cells(sheet, [_cell(v) for v in row]))
+        sheet.append(_text_cells(sheet, [_cell(v) for v in header], bold=True))
+        for row in rows:
+            cells = _text_cells(sheet, [_cell(value) for value, _ in row])
+            for cell, (_, number_format) in zip(cells, row, strict=True):
+                if number_format is not None:
+                    cell.number_format = number_format
+            sheet.append(cells)
         if table.note:
             sheet.append([])
             sheet.append(_text_cells(sheet, [_cell(table.note)]))

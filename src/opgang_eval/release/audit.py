@@ -180,6 +180,8 @@ class Auditor:
         }
         self.fixed = frozenset(key for key, (lo, hi) in self.bounds.items() if hi - lo <= 0.0)
         self.primary = frozenset(key for key, cell in self.cells.items() if cell.primary)
+        #: Cells no output prints: always hidden; one that is not primary need not stay unknown.
+        self.unprinted = frozenset(key for key, cell in self.cells.items() if not cell.printed)
         self.cell_links: dict[str, list[int]] = {key: [] for key in self.cells}
         for index, link in enumerate(self.links):
             for key in link.keys:
@@ -388,7 +390,7 @@ class Auditor:
         found: set[str] = set()
         for index in range(len(self.links)) if links is None else links:
             unknown = [key for key in self.links[index].keys if key in hidden and key not in self.fixed]
-            if len(unknown) == 1:
+            if len(unknown) == 1 and (unknown[0] not in self.unprinted or unknown[0] in self.primary):
                 found.add(unknown[0])
         return sorted(key for key in found if self.r_moves(key))
 
@@ -408,6 +410,8 @@ class Auditor:
         need_lo, need_hi = need[:, 0], need[:, 1]
         active = system.ub - system.lb > 0.0
         primary = np.array([self.cells[k].primary for k in keys])
+        # A cell nobody prints and no rule protects may be worked out: only the others must not be pinned.
+        guarded = primary | np.array([k not in self.unprinted for k in keys])
         want_lo = active & primary & (need_lo < v - system.tol)
         want_hi = active & primary & (need_hi > v + system.tol)
         witnesses: list[Vector] = [v]
@@ -416,7 +420,7 @@ class Auditor:
             w = np.vstack(witnesses)
             lo_ok = ~want_lo | (w.min(axis=0) <= need_lo + system.tol)
             hi_ok = ~want_hi | (w.max(axis=0) >= need_hi - system.tol)
-            move_ok = ~active | (w.max(axis=0) - w.min(axis=0) > system.move_tol)
+            move_ok = ~active | ~guarded | (w.max(axis=0) - w.min(axis=0) > system.move_tol)
             return lo_ok, hi_ok, move_ok
 
         for sign in (1.0, -1.0):
@@ -437,6 +441,11 @@ class Auditor:
                     witnesses.append(x)
             return exact[i, side]
 
+        def moved(i: int) -> bool:
+            """An exact bound away from the truth (an unbounded side leaves no witness to show it)."""
+            hi, lo = exact.get((i, +1), v[i]), exact.get((i, -1), v[i])
+            return hi > v[i] + system.move_tol[i] or lo < v[i] - system.move_tol[i]
+
         def reached(i: int, side: int) -> float:
             """The exact bound when solved or wanted, else the farthest a witness went."""
             if self.exact or (i, side) in exact:
@@ -451,9 +460,9 @@ class Auditor:
                 continue
             if not move_ok[i]:
                 bound(i, +1)
-                if not resolved()[2][i]:
+                if not resolved()[2][i] and not moved(i):
                     bound(i, -1)
-                    if not resolved()[2][i] and self.r_moves(key):
+                    if not resolved()[2][i] and not moved(i) and self.r_moves(key):
                         exposures.append(
                             self._exposure(key, bound(i, -1), bound(i, +1), "pinned", need_lo[i], need_hi[i])
                         )
@@ -517,7 +526,8 @@ class Auditor:
         return result
 
     def check_hidden(self, hidden: Iterable[str]) -> frozenset[str]:
-        keys = frozenset(hidden)
+        """``hidden`` checked against the cells, with every unprinted cell added (no output prints those)."""
+        keys = frozenset(hidden) | self.unprinted
         unknown = sorted(keys - set(self.cells))
         if unknown:
             raise ReleaseError(f"the hidden set names cells that do not exist: {', '.join(unknown[:6])}")

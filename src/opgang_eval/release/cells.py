@@ -109,6 +109,18 @@ class Cell:
         What hiding it costs the reader, relative to other cells: secondary
         suppression hides the cheapest candidate first (a segment of a figure
         before a headline share's numerator), and gives back the costliest first.
+    marked
+        ``False`` for a count that is never printed on its own: only a
+        statistic resting on it is (a rate's numerator behind a relative
+        change). Hidden, it shows no "<min_cell" of its own, so a reader does
+        not learn that it is small (the statistic's marker does not say which
+        of its parts is).
+    printed
+        ``False`` for a part no output prints (the parents without a status in
+        the end month, the families of no site): always hidden, never given
+        back, and audited only when primary. A reader may still work it out
+        from the links, which harms nobody unless it is a small count, and then
+        it is primary and protected like any other.
     """
 
     key: str
@@ -118,6 +130,8 @@ class Cell:
     lower: float = 0.0
     upper: float = math.inf
     cost: float = 1.0
+    marked: bool = True
+    printed: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not self.key:
@@ -257,7 +271,7 @@ def shows_marker(cell: Cell, min_cell: int) -> bool:
     marker would be false, and a zero is never hidden as primary. Renderers must
     use this function, so the audit's reader model is what is printed.
     """
-    return cell.primary and cell.is_count and 1 <= cell.value <= min_cell - 1
+    return cell.primary and cell.marked and cell.is_count and 1 <= cell.value <= min_cell - 1
 
 
 def reader_bounds(cell: Cell, min_cell: int) -> tuple[float, float]:

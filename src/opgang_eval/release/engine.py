@@ -14,15 +14,15 @@ The algorithm, in words:
    only when there are none, with the full audit. For each exposed cell, hide
    one more cell: in the link of the exposed cell with the fewest unknown
    cells (the link that pins it most directly), the published cell of the
-   lowest cost (:attr:`.Cell.cost`) and then the smallest value, preferring a
-   non-zero one (a hidden zero can move only up,
+   lowest cost (:attr:`.Cell.cost`), then in the fewest links, then with the
+   smallest value, preferring a non-zero one (a hidden zero can move only up,
    so it protects only one side). When every link of the exposed cell is already
    hidden, the links of its hidden component are searched outward from it. A
    cell still exposed after three rounds gets every published cell of those
    links hidden at once (the "hide everything in the offending links" fallback),
    which ends the repair quickly on awkward structures.
-3. *Give back.* Secondary cells are tried for publication from the costliest
-   and largest value down; one is published again when the audit of the components it
+3. *Give back.* Secondary cells are tried for publication from the costliest,
+   most linked and largest value down; one is published again when the audit of the components it
    touches still passes. The result is minimal in the sense that no single
    secondary cell can be published on its own.
 
@@ -85,7 +85,7 @@ def protect(
         Duplicate keys, unknown keys in a link, ``min_cell < 3``.
     """
     auditor = Auditor(cells, links, min_cell, protection or Protection(), exact=False)
-    hidden: set[str] = set(auditor.primary)
+    hidden: set[str] = set(auditor.primary | auditor.unprinted)
     strikes: dict[str, int] = {}
     while True:
         exposed = auditor.quick_pinned(hidden)
@@ -95,6 +95,8 @@ def protect(
                 break
         added: set[str] = set()
         for key in exposed:
+            if added & _around(auditor, key):
+                continue  # a cell hidden for another exposure this round may already protect it: next round tells
             strikes[key] = strikes.get(key, 0) + 1
             if strikes[key] > _PATIENCE:
                 added |= _published_around(auditor, key, hidden | added)
@@ -111,10 +113,15 @@ def protect(
     return frozenset(_give_back(auditor, hidden))
 
 
-def _preference(auditor: Auditor, key: str) -> tuple[bool, float, float, str]:
-    """Sort key of a candidate: non-zero first, then the cheapest, then the smallest value, then the key."""
+def _preference(auditor: Auditor, key: str) -> tuple[bool, float, int, float, str]:
+    """Sort key of a candidate: non-zero first, then the cheapest, the fewest links, the smallest value, the key.
+
+    A cell in few links (a table's margin printed once) is hidden before one
+    in many (a count repeated in five tables): hiding the latter exposes its
+    neighbours in every one of them, and the repair spreads.
+    """
     cell = auditor.cells[key]
-    return cell.value == 0.0, cell.cost, abs(cell.value), key
+    return cell.value == 0.0, cell.cost, len(auditor.cell_links[key]), abs(cell.value), key
 
 
 def _candidates(auditor: Auditor, index: int, hidden: set[str]) -> list[str]:
@@ -146,6 +153,11 @@ def _choose(auditor: Auditor, key: str, hidden: set[str]) -> str | None:
     return None
 
 
+def _around(auditor: Auditor, key: str) -> set[str]:
+    """The cells that share a link with ``key``."""
+    return {other for index in auditor.cell_links[key] for other in auditor.links[index].keys}
+
+
 def _published_around(auditor: Auditor, key: str, hidden: set[str]) -> set[str]:
     """Every published cell of the links around the hidden component of ``key``."""
     found: set[str] = set()
@@ -158,9 +170,12 @@ def _published_around(auditor: Auditor, key: str, hidden: set[str]) -> set[str]:
 
 def _give_back(auditor: Auditor, hidden: set[str]) -> set[str]:
     """Publish again each secondary cell (largest first) whose publication keeps the audit clean."""
-    for key in sorted(
-        hidden - auditor.primary, key=lambda k: (-auditor.cells[k].cost, -abs(auditor.cells[k].value), k)
-    ):
+    secondary = hidden - auditor.primary - auditor.unprinted
+
+    def order(k: str) -> tuple[float, int, float, str]:
+        return -auditor.cells[k].cost, -len(auditor.cell_links[k]), -abs(auditor.cells[k].value), k
+
+    for key in sorted(secondary, key=order):
         trial = hidden - {key}
         if auditor.quick_pinned(trial, links=auditor.cell_links[key]):
             continue

@@ -1,0 +1,371 @@
+"""Every word the report prints, in English: one catalogue, keyed (the same keys as the other language).
+
+A key with a prefix names a thing: ``measure:<id>`` and ``definition:<id>`` (a measure of the registry, with
+``{end}``, ``{youth_low}`` and ``{youth_high}``), ``status:<code>``, ``covariate:<name>``, ``step:<step>``, ...
+``{placeholders}`` are filled in by the section that prints the text.
+"""
+
+WORDS: dict[str, str] = {
+    "account:benefit_cost_ratio": "Benefit-cost ratio",
+    "account:break_even_years": "Break-even (years after enrolment)",
+    "account:ci": "95% confidence interval",
+    "account:discount_rate": "Discount rate per year",
+    "account:gross": "Gross savings per family",
+    "account:mean_window_months": "Mean follow-up (months)",
+    "account:net_per_family": "Net result per family",
+    "account:net_total": "Net result, total",
+    "account:price_year": "Price year",
+    "account:programme_per_family": "Programme cost per family",
+    "account:programme_total": "Programme cost, total",
+    "after": "After",
+    "appendix": "Appendix: configuration and inputs",
+    "balance": "Balance before and after matching",
+    "balance_all_treated": (
+        "Fewer than 5 intervention families ({marker}) were left out; to protect them, the after columns compare all "
+        "intervention families with the matched comparison group."
+    ),
+    "balance_note": (
+        "SMD: difference in means divided by the pooled standard deviation of the unmatched groups (√((s²₁ + "
+        "s²₀)/2)), so the denominator is the same before and after. What Works Clearinghouse: |SMD| ≤ 0.05 balanced, "
+        "0.05–0.25 needs statistical adjustment, above 0.25 imbalanced."
+    ),
+    "balance_weighted": "Balance before and after weighting",
+    "baseline": "Baseline characteristics",
+    "baseline:age": "Age (years)",
+    "baseline:children_per_family": "Children per family",
+    "baseline:female": "Women",
+    "baseline:months_on_benefits_36m": "Months on benefits, 36 months before",
+    "baseline:parents_per_family": "Parents per family",
+    "baseline:status": "Status before enrolment: {status}",
+    "baseline_intro": (
+        "Parents and families at the start. SMD is the standardised mean difference between the groups; values below "
+        "0.1 are usually taken as good balance."
+    ),
+    "baseline_period": "Before",
+    "basis:expenditure": "the expenditure table (nominal amounts converted with the consumer price index)",
+    "basis:unit_costs": "parents' monthly statuses times unit costs",
+    "before": "Before",
+    "by_site": "Results by site",
+    "by_site_intro": "The intervention group's results in each site.",
+    "by_site_small": "Sites with fewer than {min_cell} families are shown together as 'Other sites'.",
+    "by_site_withheld": (
+        "The results for {sites} are hidden: the site differs by fewer than the minimum number of families from a "
+        "site in an earlier report on the same data (the two could be subtracted)."
+    ),
+    "caliper:none": "no caliper",
+    "caliper:sd": "caliper {caliper} SD",
+    "change": "Change",
+    "ci": "95% confidence interval",
+    "ci_words": "95% CI {low} to {high}",
+    "common_support": "; common support by the min–max rule",
+    "comparison:all_but": "All but {marker}",
+    "comparison:compared": ", compared with {compared}families from the pool. ",
+    "comparison:left_out": " (left out: {parts})",
+    "comparison:left_out_part": "{n} {reason}",
+    "comparison:matching": "{description}.",
+    "comparison:pool": (
+        "The pool holds {pool} register families without the programme. {used} of {treated} intervention families "
+        "are included"
+    ),
+    "comparison:weighting": "{description}.",
+    "comparison_after": "Pool, matched",
+    "comparison_after_weighted": "Pool, weighted",
+    "comparison_all": "Pool, all",
+    "comparison_group": "Comparison group",
+    "config": "Configuration",
+    "contents": "Contents",
+    "control": "Control",
+    "cost_account": "Cost-benefit account",
+    "cost_design:before_after": "before-after run rate (a weaker design: no control group)",
+    "cost_design:matched": "difference-in-differences against a matched comparison group (weaker than randomisation)",
+    "cost_design:randomised": "comparison with the control group",
+    "cost_design:weighted": "difference-in-differences against a weighted comparison group (weaker than randomisation)",
+    "cost_limitation:expenditure": (
+        "Costs are those recorded and attributed to the families; costs that cannot be attributed to a family, and "
+        "tax revenue, are not included."
+    ),
+    "cost_limitation:unit_costs": (
+        "Unit costs are gross transfers to the citizen. They leave out taxes, administration, activation and course "
+        "costs, so they are a rough measure of public costs."
+    ),
+    "covariate:baseline_cash_benefit": "On cash benefit the month before",
+    "covariate:baseline_other_benefit": "On another benefit the month before",
+    "covariate:baseline_work_or_education": "In work/education the month before",
+    "covariate:benefit_months": "Months on benefits (36 months before)",
+    "covariate:children": "Number of children",
+    "covariate:children_0_5": "Children aged 0–5",
+    "covariate:children_13_17": "Children aged 13–17",
+    "covariate:distance": "Propensity score (logit)",
+    "covariate:female_share": "Share of parents who are women",
+    "covariate:parent_age": "Parents' age",
+    "covariate:two_parents": "Two parents",
+    "covariate:youngest_child_age": "Age of youngest child",
+    "covariate_site": "Site: {site}",
+    "data_quality": "Data quality",
+    "data_quality_none": "Validation raised no warnings.",
+    "definition:early_retirement_share": (
+        "The share of parents with a status in {end} who in {end} receive early-retirement pension."
+    ),
+    "definition:flexjob_share_of_work_or_education": (
+        "Among the parents in work or education in {end}: the share in flexjob."
+    ),
+    "definition:parents_in_work_or_education": (
+        "The share of parents with a status in {end} who in {end} are in an ordinary job, flexjob or education. "
+        "Parents without a status in the end month (e.g. who moved away) are not counted."
+    ),
+    "definition:savings_per_family": (
+        "Public costs per family from the enrolment month to {end}. With a control group the savings are the control "
+        "families' mean minus the intervention families' mean; with a matched or weighted comparison group, a "
+        "difference-in-differences: each family's costs minus its cost level in the 12 months before enrolment, "
+        "continued, as a weighted mean over the comparison families minus the mean over the matched intervention "
+        "families; with neither, the family's cost level in the 12 months before enrolment, continued, minus its "
+        "actual costs."
+    ),
+    "definition:school_absence_change": (
+        "Children with absence records both in the last school year that ended before their family's enrolment and "
+        "in the last school year that ended by {end}. The absence rate is all days absent over all school days; the "
+        "change is the rate after over the rate before, minus 1."
+    ),
+    "definition:youth_job_rate_change": (
+        "Youths are children who turn {youth_low}–{youth_high} in the calendar year the window ends. The share with "
+        "at least one month of earnings in the 12 months before enrolment is compared with the share in the 12 "
+        "months up to {end}; the change is after over before, minus 1."
+    ),
+    "design_before_after": (
+        "There is no control group. The results describe how participants fared and cannot be read as the effect of "
+        "the intervention."
+    ),
+    "design_forced": (
+        "The extract has a randomised control arm, but this evaluation was asked (design = observational) to use the "
+        "comparison pool instead, e.g. to check the observational design against the experiment. That design is "
+        "weaker than randomisation: the difference is the effect of the intervention only if the groups differ in "
+        "nothing but what was accounted for."
+    ),
+    "design_matched": (
+        "There was no randomisation here. The intervention families are compared with register families who were not "
+        "offered the programme, chosen to resemble the intervention families before enrolment (propensity-score "
+        "matching). This design is weaker than randomisation: the difference is the effect of the intervention only "
+        "if the groups differ in nothing but what was matched on."
+    ),
+    "design_randomised": (
+        "Families were randomised (within strata) to the intervention or to a control group receiving ordinary "
+        "municipal services, so the difference between the groups estimates the effect of the intervention."
+    ),
+    "design_weighted": (
+        "There was no randomisation here. The intervention families are compared with register families who were not "
+        "offered the programme, weighted to resemble the intervention families before enrolment (inverse propensity "
+        "weights). This design is weaker than randomisation: the difference is the effect of the intervention only "
+        "if the groups differ in nothing but what was weighted for."
+    ),
+    "difference_axis": "Difference (percentage points)",
+    "dkk_axis": "DKK per family",
+    "domain": "Domain",
+    "domain:education": "Education",
+    "domain:employment": "Employment",
+    "domain:health": "Health",
+    "domain:other": "Other",
+    "domain:social": "Social services",
+    "drop:enrolled_after_end": "enrolled after the end month",
+    "drop:no_comparison_in_exact_cell": "none with the same exact values",
+    "drop:no_match_within_caliper": "no match within the caliper",
+    "drop:outside_common_support": "outside common support",
+    "effect": "Difference",
+    "effect_observational": "Difference from comparison",
+    "end_period": "End",
+    "estimate": "Estimate",
+    "exact_on": ", exact on {names}",
+    "figure_absence": "School absence before and after",
+    "figure_domain": "Cost per family by domain",
+    "figure_event": (
+        "Difference in the share in work or education between the intervention and comparison groups by months "
+        "relative to enrolment, against the month before enrolment"
+    ),
+    "figure_forest": "Difference between intervention and control",
+    "figure_forest_observational": "Difference between intervention and comparison group (difference-in-differences)",
+    "figure_love": "Absolute standardised mean difference before and after; dotted lines at 0.05 and 0.25",
+    "figure_status": "Parents' status before enrolment and at the end",
+    "figure_tornado": "Net result per family: sensitivity",
+    "figure_trajectory": "Share of parents in work or education by months since enrolment",
+    "figure_year": "Savings per family by year",
+    "figure_youth": "Youths with an after-school job before and after",
+    "file": "File",
+    "flow": "Participants",
+    "flow_intro": "Families and persons in each group, and how many enter each measure.",
+    "format": "Format",
+    "generated": "Produced {date} with opgang-eval {version}",
+    "group": "Group",
+    "group:matched": "matched",
+    "group:weighted": "weighted",
+    "headline": "Key results",
+    "headline:absence_fell": "Children's school absence fell by {size} ({before} → {after} of school days).",
+    "headline:absence_rose": "Children's school absence rose by {size} ({before} → {after} of school days).",
+    "headline:effect_higher": "Compared with the control group the share in work or education is {size} higher ({ci}).",
+    "headline:effect_lower": "Compared with the control group the share in work or education is {size} lower ({ci}).",
+    "headline:flexjob": ", {words} of them in flexjob",
+    "headline:net": "; against a programme cost of {programme} per family the net result is {net} per family.",
+    "headline:observational_less": (
+        "Compared with a {group} comparison group (a weaker design than randomisation) the share in work or "
+        "education rose by {size} less ({ci})."
+    ),
+    "headline:observational_more": (
+        "Compared with a {group} comparison group (a weaker design than randomisation) the share in work or "
+        "education rose by {size} more ({ci})."
+    ),
+    "headline:retired": "{share} have been granted early-retirement pension.",
+    "headline:savings": "Public costs were {amount} lower per family ({ci}){net}",
+    "headline:work": "{share} of the parents are in work or education{flexjob} ({end}).",
+    "headline:youth_fell": "The share of youths with an after-school job fell by {size}.",
+    "headline:youth_rose": "The share of youths with an after-school job rose by {size}.",
+    "hidden_cell": "hidden",
+    "input:discount rate": "Discount rate",
+    "input:expenditure": "Expenditure",
+    "input:horizon": "Horizon",
+    "input:programme cost": "Programme cost",
+    "input:unit costs": "Unit costs",
+    "inputs": "Inputs",
+    "intervention": "Intervention",
+    "intervention_after": "Intervention, matched",
+    "intervention_change": "Intervention: change from before, mean per family",
+    "intervention_cost": "Intervention, mean per family",
+    "item": "Item",
+    "item:quality_of_life": "Quality of life",
+    "item:surplus": "Surplus",
+    "item:trust": "Trust in the system",
+    "limitations": "Limitations",
+    "limitations:clusters": (
+        "Parents in one family influence each other; intervals for shares treat them as independent and may be "
+        "slightly narrow. Differences from control use cluster-robust standard errors."
+    ),
+    "limitations:size": (
+        "The results rest on {n} parents in the intervention group, so the confidence intervals are wide and small "
+        "differences may be chance."
+    ),
+    "lower": "lower bound",
+    "measure:early_retirement_share": "Parents on early-retirement pension",
+    "measure:flexjob_share_of_work_or_education": "Of whom in flexjob",
+    "measure:parents_in_work_or_education": "Parents in work or education",
+    "measure:savings_per_family": "Savings per family",
+    "measure:school_absence_change": "Change in children's school absence",
+    "measure:youth_job_rate_change": "Change in the share of youths with a job",
+    "message": "Meaning",
+    "method:bootstrap": "percentile bootstrap over families ({replicates} replicates, seed {seed})",
+    "method:effects": (
+        "Differences from control are coefficients of linear models (shares: linear probability model; absence and "
+        "youth jobs: difference-in-differences, absence weighted by school days){fixed_effects}. Standard errors are "
+        "cluster-robust by family (CR1, as Stata's vce(cluster)); intervals use the t distribution with the number "
+        "of families minus 1 degrees of freedom."
+    ),
+    "method:fixed_effects": ", with fixed effects for {strata} strata",
+    "method:measure": "{measure}: {definition}",
+    "method:observational": (
+        "Differences from the comparison group are difference-in-differences on the matched or weighted sample: the "
+        "change from the month before enrolment to {end} for the shares, from the school year before enrolment to "
+        "the follow-up year for absence and from the year before enrolment to the last year for youth jobs, in the "
+        "intervention families minus in the comparison families (weighted least squares with the family's weight). "
+        "The flexjob share is compared at the end only. Standard errors are cluster-robust by family (CR1) and treat "
+        "the weights as known. Propensity score: logistic regression on the characteristics in the balance table."
+    ),
+    "method:relative_change": "Interval: {bootstrap}.",
+    "method:savings": (
+        "Design: {design}. Costs from {basis} in {year} prices, discounted at {rate} a year from the family's "
+        "enrolment. Interval: {bootstrap}, stratified by arm.{pre}"
+    ),
+    "method:share": "Wilson score interval for a proportion (parents treated as independent).",
+    "methods": "Methods and definitions",
+    "months_relative": "Months relative to enrolment",
+    "months_since": "Months since enrolment",
+    "n": "N",
+    "net_col": "Net result per family",
+    "no_intervention": (
+        "The extract has no intervention families (arm = intervention in families), so there is nothing to evaluate: "
+        "none of the measures can be computed. Check the arm column of families."
+    ),
+    "not_available": "not available",
+    "other_sites": "Other sites",
+    "p_value": "p-value",
+    "pp_axis": "Percentage points",
+    "pre_cost:higher": (
+        " In the 12 months before enrolment the comparison group's costs were {size} higher per family and month "
+        "than the intervention group's; the savings are a difference-in-differences that takes each family's level "
+        "before enrolment out."
+    ),
+    "pre_cost:lower": (
+        " In the 12 months before enrolment the comparison group's costs were {size} lower per family and month than "
+        "the intervention group's; the savings are a difference-in-differences that takes each family's level before "
+        "enrolment out."
+    ),
+    "pretrend:df": " ({df_num} and {df_den} degrees of freedom)",
+    "pretrend:diverged": "The groups developed differently before enrolment, which weakens the comparison.",
+    "pretrend:parallel": "The test shows no sign of different trends before enrolment (but it has limited power).",
+    "pretrend:test": "Joint test of the pre-enrolment differences: F = {statistic}{df}, p = {p_value}. {verdict}",
+    "pretrend:unavailable": "The test of parallel pre-enrolment trends could not be computed: {reason}.",
+    "rate_axis": "Rate",
+    "reference_before_after": "Expected without the intervention",
+    "reference_matched": "Comparison (matched): change from before, mean per family",
+    "reference_randomised": "Control, mean per family",
+    "reference_weighted": "Comparison (weighted): change from before, mean per family",
+    "replace:no": "without replacement",
+    "replace:yes": "with replacement",
+    "results": "Results",
+    "rows": "Rows",
+    "rule": "Warning",
+    "savings": "Costs and savings",
+    "savings_col": "Savings",
+    "setting": "Setting",
+    "setting:horizon_continued": "+{months} months (last year's savings continue)",
+    "setting:months": "{months} months",
+    "share_axis": "Share",
+    "site": "Site",
+    "smd": "SMD",
+    "smd_after": "SMD after",
+    "smd_before": "SMD before",
+    "status:cash_benefit": "Cash benefit",
+    "status:early_retirement": "Early retirement",
+    "status:education": "Education",
+    "status:flexjob": "Flexjob",
+    "status:flexjob_waiting": "Flexjob waiting",
+    "status:job": "Job",
+    "status:job_clarification": "Job clarification",
+    "status:no_status": "No status",
+    "status:other": "Other",
+    "status:resource_course": "Resource course",
+    "status:sickness_benefit": "Sickness benefit",
+    "status:unemployment_benefit": "Unemployment benefit",
+    "status_group:benefit": "Other benefits",
+    "status_group:none": "No status",
+    "status_group:retired": "Early retirement",
+    "status_group:work": "Job, flexjob, education",
+    "status_hidden": "Hidden ({marker})",
+    "step": "Step",
+    "step:analysed": "Analysed: {measure}",
+    "step:children_enrolled": "Children",
+    "step:families_enrolled": "Families",
+    "step:families_exited_before_end": "Families who left before the end",
+    "step:parents_enrolled": "Parents",
+    "step:parents_with_status_in_end": "Parents with a status in {end}",
+    "subtitle": "Results up to and including {end}",
+    "suppressed_note": (
+        "Cells based on fewer than {min_cell} persons are hidden (shown as “{marker}”) to protect confidentiality; "
+        "cells from which they could be recovered are shown as “hidden”."
+    ),
+    "survey": "Families' own assessment",
+    "survey_intro": "Parents' answers at the start and at follow-up (scale 1–5) among those who answered both times.",
+    "survey_small_items": (
+        "{count} items answered by fewer than {min_cell} families are not shown (nor are their names)."
+    ),
+    "table": "Table",
+    "title": "Evaluation of a family-focused employment intervention",
+    "tornado_label": "{input}: {setting}",
+    "unavailable_note": "{group}: not available – {reason}.",
+    "unit": "Unit",
+    "upper": "upper bound",
+    "value": "Value",
+    "variable": "Characteristic",
+    "version": "Software version",
+    "version_line": "Software version: opgang-eval {version}",
+    "wwc": "Verdict",
+    "wwc:adjust": "needs adjustment",
+    "wwc:fails": "imbalanced",
+    "wwc:satisfied": "balanced",
+    "year": "Year",
+}
