@@ -504,3 +504,42 @@ def test_audit_intervals_match_enumeration(case: tuple[Table, set[str]]) -> None
     auditor = Auditor(table.cells, table.links, M, Protection())
     exposed = {k for k in exposed if fails(k, *expected[k], auditor.r_bound(k, -1), auditor.r_bound(k, +1))}
     assert {e.key for e in audit(table.cells, table.links, hidden, M)} == exposed
+
+
+# -- parts no output prints, counts without a marker, unbounded sides ------------------------------------------------
+
+
+def test_an_unprinted_part_is_protected_only_when_small() -> None:
+    # 97 parents, 94 with a status in the end month: the 3 without one are printed nowhere, but 97 - 94 gives them.
+    cells = [count("enrolled", 97), count("with_status", 94)]
+    small = Cell("without_status", 3.0, "count", True, printed=False)
+    hidden = protect([*cells, small], [Link.total("enrolled", ["with_status", "without_status"])], M)
+    assert "without_status" in hidden and len(hidden & {"enrolled", "with_status"}) == 1
+    # 100 - 94 = 6: not small, so nothing else is hidden; the part is worked out, and that is allowed.
+    cells = [count("enrolled", 100), count("with_status", 94)]
+    large = Cell("without_status", 6.0, "count", False, printed=False)
+    links = [Link.total("enrolled", ["with_status", "without_status"])]
+    assert protect([*cells, large], links, M) == {"without_status"}
+    assert audit([*cells, large], links, set(), M) == []  # unprinted cells are hidden by themselves
+
+
+def test_an_unmarked_count_gives_the_reader_no_range() -> None:
+    # A rate's numerator of 3 behind a relative change shows no "<5" of its own: hidden, a reader knows only >= 0.
+    unmarked = Cell("numerator", 3.0, "count", True, marked=False)
+    assert not shows_marker(unmarked, M) and reader_bounds(unmarked, M) == (0.0, math.inf)
+    cells = [unmarked, count("other", 9), count("total", 12)]
+    links = [Link.total("total", ["numerator", "other"])]
+    hidden = protect(cells, links, M)
+    assert hidden == {"numerator", "other"}
+    # numerator + other = 12, both >= 0: each anywhere in [0, 12] (a marked numerator would be in [1, 4]).
+    assert intervals(cells, links, hidden, M) == {"numerator": (0.0, 12.0), "other": (0.0, 12.0)}
+
+
+def test_a_hidden_cell_unbounded_on_one_side_is_not_pinned() -> None:
+    # total = a + b + zero, all hidden and none bounded above: the zero can grow without limit. The maximum is
+    # unbounded, so no solver witness shows it moving; the audit must still see that it moves.
+    cells = [count("total", 14, primary=False), count("a", 14, primary=False), count("zero", 0, primary=False)]
+    links = [Link.total("total", ["a", "zero"])]
+    hidden = {"total", "a", "zero"}
+    assert intervals(cells, links, hidden, M)["zero"] == (0.0, math.inf)
+    assert audit(cells, links, hidden, M) == []

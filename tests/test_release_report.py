@@ -172,7 +172,7 @@ STATUSES = ("job", "flexjob", "education", "cash_benefit", "early_retirement", "
 
 @st.composite
 def small_extracts(draw) -> dict:
-    """Tiny arms, one-family sites, sparse cost domains, parents without a status in E."""
+    """Tiny arms, one-family sites, sparse cost domains, parents without a status in E, early end months."""
     arms = {"intervention": draw(st.integers(5, 9)), "control": draw(st.integers(0, 7))}
     families, parents, status, costs = [], [], [], []
     for arm, n in arms.items():
@@ -190,7 +190,9 @@ def small_extracts(draw) -> dict:
             for domain in ("social", "health", "education"):
                 if draw(st.integers(0, 3)) == 0:
                     costs.append(f"{f},2022-06,{domain},{draw(st.integers(1, 50)) * 100}")
-    return {"families": families, "parents": parents, "status": status, "costs": costs}
+    # An early end month leaves parents without a status then, and the savings and youth windows short.
+    end = draw(st.sampled_from(["2022-11", "2022-12", "2023-02"]))
+    return {"families": families, "parents": parents, "status": status, "costs": costs, "end": end}
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -205,7 +207,7 @@ def test_no_hidden_cell_of_a_small_extract_can_be_pinned(tmp_path_factory, data)
     (folder / "expenditure.csv").write_text(
         "family_id,month,domain,amount_dkk\n" + "".join(f"{row}\n" for row in data["costs"]), encoding="utf-8"
     )
-    ev = oe.evaluate(load(folder), config={"bootstrap_replicates": 20, "programme_cost_dkk": 0})
+    ev = oe.evaluate(load(folder), config={"bootstrap_replicates": 20, "programme_cost_dkk": 0, "end": data["end"]})
     release = collect(ev)
     assert audit(release.cells.values(), release.links, release.hidden, 5) == []
     assert all(key in release.hidden for key, cell in release.cells.items() if cell.primary)

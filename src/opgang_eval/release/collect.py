@@ -43,7 +43,7 @@ them hidden and protects them when they are small.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,7 @@ from ..rounding import rounded
 from .cells import Cell, Link, shows_marker
 from .engine import protect
 from .values import (
+    STATUS_GROUPS,
     BaselineRow,
     Covariate,
     Facts,
@@ -71,21 +72,6 @@ from .values import (
 
 __all__ = ["STATUS_GROUPS", "collect", "count_ok", "observational_effect_ok", "result_ok", "share_ok"]
 
-#: The status figure's groups (register codes of status-codes.md); ``none`` is no status that month.
-STATUS_GROUPS: Mapping[str, tuple[str, ...]] = {
-    "work": ("job", "flexjob", "education"),
-    "retired": ("early_retirement",),
-    "benefit": (
-        "cash_benefit",
-        "unemployment_benefit",
-        "sickness_benefit",
-        "resource_course",
-        "job_clarification",
-        "flexjob_waiting",
-        "other",
-    ),
-    "none": ("no_status",),
-}
 
 #: The end-month status group equal to a share's numerator (same parents, same month, same codes).
 _GROUP_MEASURE = {"work": "parents_in_work_or_education", "retired": "early_retirement_share"}

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
 __all__ = [
     "OTHER_SITES",
+    "STATUS_GROUPS",
     "BaselineRow",
     "Covariate",
     "Facts",
@@ -46,6 +47,22 @@ __all__ = [
 
 #: The site group of the sites with fewer than ``min_cell`` families each: shown as "other sites", never by name.
 OTHER_SITES = "(other sites)"
+
+#: The status figure's groups (register codes of status-codes.md); ``none`` is no status that month.
+STATUS_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "work": ("job", "flexjob", "education"),
+    "retired": ("early_retirement",),
+    "benefit": (
+        "cash_benefit",
+        "unemployment_benefit",
+        "sickness_benefit",
+        "resource_course",
+        "job_clarification",
+        "flexjob_waiting",
+        "other",
+    ),
+    "none": ("no_status",),
+}
 
 #: ``shown``: may be printed. ``small``: a count of 1 to min_cell − 1 or a result resting on one, printed
 #: "<min_cell". ``withheld``: hidden to protect another cell (or failing a rule that is not a small count),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...release.collect import STATUS_GROUPS
+from ...release.values import STATUS_GROUPS
 from .. import figures
 from ..report import Figure, Section
 from ..tables import Entry, Fmt, Mark

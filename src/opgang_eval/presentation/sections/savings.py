@@ -9,6 +9,7 @@ import pandas as pd
 from .. import figures
 from ..report import Figure, Section
 from ..tables import Entry, Fmt, Table
+from .methods import method_text
 from .page import Page
 
 __all__ = ["domain_figure", "savings", "tornado", "year_figure"]
@@ -43,8 +44,6 @@ def savings(p: Page) -> Section | None:
         return Section("savings", title, paragraphs)
     if p.facts.cost_design is None:
         return Section("savings", title, paragraphs)
-    from .methods import method_text
-
     paragraphs.append(method_text(p, "savings_per_family"))
     tables = [_account(p), _breakdown(p, "savings_by_domain"), _breakdown(p, "savings_by_year"), _sensitivity(p)]
     figs = [domain_figure(p), year_figure(p), tornado(p)]
