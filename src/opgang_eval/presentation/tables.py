@@ -138,7 +138,11 @@ class Table:
         with_n |= {j for j, kind in self.split.items() if kind == "with_n"}
         header: list[str] = []
         for j, name in enumerate(self.header):
-            if j in spans:
+            if j in spans and any(isinstance(row[j], Num) for row in self.cells if j < len(row)):
+                # A column of single values with one interval among them (the account): the values keep the
+                # column's name; the interval's upper bound has the column beside it.
+                header += [name, f"{name}, {self.style.upper}"]
+            elif j in spans:
                 header += [f"{name}, {self.style.lower}", f"{name}, {self.style.upper}"]
             elif j in with_n:
                 header += [name, f"{name}, n"]
