@@ -32,6 +32,7 @@ from openpyxl import load_workbook
 
 import opgang_eval as oe
 from handbuilt import load, spell, write_extract
+from report_helpers import xlsx_tables
 
 END = "2023-02"
 ADDRESS = "Hovedgaden 3"
@@ -211,3 +212,32 @@ def test_no_hidden_cell_of_a_small_extract_can_be_pinned(tmp_path_factory, data)
     release = collect(ev)
     assert audit(release.cells.values(), release.links, release.hidden, 5) == []
     assert all(key in release.hidden for key, cell in release.cells.items() if cell.primary)
+
+
+def test_the_gross_savings_are_hidden_when_two_families_carry_the_costs(tmp_path):
+    # Six families a side, each one parent on cash benefit. Intervention costs: I01 and I02 100,000 DKK each,
+    # the other four 1,000 each: the two largest carry 200,000 / 204,000 = 98 % > 85 % (the (2, 85 %) rule), so
+    # the intervention side's mean cost, and with it the gross savings, is an amount one may not print; every
+    # control family costs 2,000 in another domain.
+    itv = [f"I{i:02d}" for i in range(1, 7)]
+    ctl = [f"C{i:02d}" for i in range(1, 7)]
+    families = [f"{f},{'intervention' if f in itv else 'control'},2022-03-01,Gellerup,," for f in itv + ctl]
+    parents = [f"P{f},{f},1985,F" for f in itv + ctl]
+    status = [row for f in itv + ctl for row in spell(f"P{f}", "2022-03", END, "cash_benefit")]
+    folder = write_extract(tmp_path / "extract", families=families, parents=parents, status=status)
+    rows = [f"{f},2022-06,health,100000" for f in itv[:2]] + [f"{f},2022-06,social,1000" for f in itv[2:]]
+    rows += [f"{f},2022-06,employment,2000" for f in ctl]
+    (folder / "expenditure.csv").write_text("family_id,month,domain,amount_dkk\n" + "\n".join(rows) + "\n", "utf-8")
+    ev = oe.evaluate(load(folder), config={"bootstrap_replicates": 20, "programme_cost_dkk": 0})
+    total = ev.tables["savings_total"].iloc[0]
+    assert total["dominance_intervention"] == pytest.approx(200_000 / 204_000)
+    out = tmp_path / "out"
+    oe.render_report(ev, out, formats=("html", "xlsx"), lang="en", ledger=False)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Public costs were" not in html
+    section = html[html.index('id="savings"') :]
+    assert "Cells based on fewer than 5 persons are hidden" in section[: section.index("</section>")]
+    # Neither the mean (34,000 = 204,000 / 6) nor the savings (2,000 − 34,000) is printed anywhere.
+    values = [c for sheet in xlsx_tables(out / "tables.xlsx").values() for row in sheet["rows"] for c in row]
+    assert not any(isinstance(c, float) and abs(c) in (34_000.0, 32_000.0) for c in values)
+    assert "34,000" not in html and "32,000" not in html

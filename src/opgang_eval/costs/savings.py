@@ -185,6 +185,8 @@ class SavingsAccount:
     contributions (``dominance_reference``, ``dominance_intervention``);
     every sensitivity row the families its
     estimate rests on — what disclosure control needs for an amount.
+    ``total`` is the same for each side's costs as a whole (one row), so the
+    dominance rule can be applied to the gross savings too.
     """
 
     measure: Amount
@@ -194,6 +196,7 @@ class SavingsAccount:
     by_year: pd.DataFrame
     by_month: pd.DataFrame
     sensitivity: pd.DataFrame
+    total: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The account and its breakdowns as the evaluation's tidy tables."""
@@ -203,6 +206,7 @@ class SavingsAccount:
             "savings_by_year": self.by_year,
             "savings_by_month": self.by_month,
             "savings_sensitivity": self.sensitivity,
+            "savings_total": self.total,
         }
 
 
@@ -636,6 +640,7 @@ def savings(
         _breakdown(est, "year"),
         by_month,
         sensitivity,
+        _total(est),
     )
 
 
@@ -686,6 +691,20 @@ def _account(cd: CostData, est: _Estimate, parts: SavingsParts, gross: float, pr
         last_year_savings_per_family=parts.last_year_savings_per_family,
         break_even_years=parts.break_even_years,
     )
+
+
+def _total(est: _Estimate) -> pd.DataFrame:
+    """Each side's mean cost per family over the whole window (one row), with the families behind it."""
+    table = pd.DataFrame(
+        {
+            "reference": [float(np.mean(est.reference)) if len(est.reference) else 0.0],
+            "intervention": [float(np.mean(est.actual)) if len(est.actual) else 0.0],
+        }
+    )
+    table["savings"] = table["reference"] - table["intervention"]
+    reference, actual = est.reference_rows, est.actual_rows
+    one = np.zeros(1, dtype=np.int64)
+    return _with_families(table, est, reference, actual, one.repeat(len(reference)), one.repeat(len(actual)), one)
 
 
 def _breakdown(est: _Estimate, by: str) -> pd.DataFrame:

@@ -43,7 +43,7 @@ them hidden and protects them when they are small.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -691,7 +691,9 @@ def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, An
         c.unavailable("savings/estimate", sv.reason or "")
         return facts
     m = c.m
-    c.amount("savings/estimate", sv.estimate, primary=not result_ok(sv, m), signed=True, headline=True)
+    c.amount(
+        "savings/estimate", sv.estimate, primary=not result_ok(sv, m) or _dominated(ev, m), signed=True, headline=True
+    )
     gross = ["savings/estimate"]
     for part in ("ci_low", "ci_high"):
         c.stat(f"savings/{part}", getattr(sv, part), on=gross)
@@ -720,9 +722,7 @@ def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, An
         for record in frame.to_dict("records"):
             row = f"savings/{name}/{record[column]}"
             for side in ("reference", "intervention"):
-                contributors = int(record[f"contributors_{side}"])
-                share = record[f"dominance_{side}"]
-                primary = 0 < contributors < m or (contributors > 0 and share > ev.config.dominance_share)
+                primary = _amount_primary(record, side, m, ev.config.dominance_share)
                 c.amount(f"{row}/{side}", record[side], primary=primary)
             c.amount(f"{row}/savings", record["savings"], primary=False, signed=True)
             c.links.append(Link(((f"{row}/savings", 1.0), (f"{row}/reference", -1.0), (f"{row}/intervention", 1.0))))
@@ -750,6 +750,21 @@ def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, An
                 c.stat(f"sensitivity/{i}/net", net, ok=not primary, small=False)
                 c.stat(f"sensitivity/{i}/savings", savings, ok=not primary, small=False)
     return facts
+
+
+def _amount_primary(record: Mapping[Any, Any], side: str, m: int, share: float) -> bool:
+    """An amount fails on its own: 1 to ``m − 1`` families contribute, or its two largest carry more than ``share``."""
+    contributors = int(record[f"contributors_{side}"])
+    return 0 < contributors < m or (contributors > 0 and record[f"dominance_{side}"] > share)
+
+
+def _dominated(ev: Evaluation, m: int) -> bool:
+    """Whether either side's costs as a whole fail the contributor or the dominance rule (the gross savings)."""
+    total = ev.tables.get("savings_total")
+    if total is None or total.empty:
+        return False
+    (record,) = total.to_dict("records")
+    return any(_amount_primary(record, side, m, ev.config.dominance_share) for side in ("reference", "intervention"))
 
 
 def _sites(c: _Collector, ev: Evaluation, withheld: frozenset[str]) -> dict[str, Any]:
