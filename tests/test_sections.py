@@ -121,18 +121,20 @@ def test_a_share_and_its_interval_are_numbers_shown_as_percent(book):
                       "95 %-konfidensinterval, øvre grænse", "Antal"]  # fmt: skip
     row = _row(book["parents_in_work_or_education"], "Indsats")
     low, high = proportion_confint(10, 17, method="wilson")
-    assert [c.value for c in row[1:]] == [pytest.approx(10 / 17), pytest.approx(low), pytest.approx(high), 17]
+    # Stored at the printed precision: 10/17 = 58.8 % is 0.59 (the exact fraction would give 17 away).
+    assert [c.value for c in row[1:]] == [0.59, round(low, 2), round(high, 2), 17]
     assert [c.number_format for c in row[1:]] == ["0%", "0%", "0%", "#,##0"]
 
 
-def test_amounts_are_kroner_and_a_difference_of_shares_is_signed(book):
+def test_amounts_are_kroner_and_a_difference_of_shares_is_in_points(book):
     # Every control family costs 40,000 and every intervention family 10,000 DKK (report_helpers).
     account = book["cost_account"]
     gross = _row(account, "Besparelse pr. familie (brutto)")[1]
     assert gross.value == pytest.approx(30_000) and gross.number_format == '#,##0" kr."'
+    # The difference in percentage points, as printed: 10/17 − 5/14 = 23.11 → 23.1.
     effect = _row(book["parents_in_work_or_education"], "Forskel")[1]
-    assert effect.value == pytest.approx(10 / 17 - 5 / 14)
-    assert effect.number_format == "+0.0%;-0.0%;0.0%"
+    assert effect.value == 23.1
+    assert effect.number_format == '+0.0" pct.-point";-0.0" pct.-point";0.0" pct.-point"'
 
 
 def test_a_hidden_cell_is_its_marker_in_every_column_it_spans(book):
@@ -140,3 +142,11 @@ def test_a_hidden_cell_is_its_marker_in_every_column_it_spans(book):
     row = next(r for r in book["survey"].iter_rows(min_row=3) if r[1].value == "Kontrol")
     assert [c.value for c in row[2:]] == ["<5"] * 7
     assert all(re.fullmatch(r"General", c.number_format) for c in row[2:])
+
+
+def test_the_account_holds_its_interval_as_two_rows(book):
+    # Every resample gives 30,000 (report_helpers): both bounds are 30,000, each a row of its own.
+    rows = {row[0].value: row[1] for row in book["cost_account"].iter_rows(min_row=3)}
+    assert rows["95 %-konfidensinterval, nedre grænse"].value == pytest.approx(30_000)
+    assert rows["95 %-konfidensinterval, øvre grænse"].value == pytest.approx(30_000)
+    assert "95 %-konfidensinterval" not in rows

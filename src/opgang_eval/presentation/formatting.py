@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 from ..config import Lang
 from ..rounding import half_up as _half_up
+from ..rounding import rounded
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Formatter", "printable"]
+__all__ = ["Formatter", "printable", "printed"]
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
@@ -143,30 +144,30 @@ class Formatter:
         raise ValueError(f"unknown cell format {fmt!r}")
 
     def excel_format(self, fmt: str) -> str:
-        """The spreadsheet number format that shows a raw value as :meth:`format` prints it.
+        """The spreadsheet number format that shows a stored value (:func:`printed`) as :meth:`format` prints it.
 
         Number formats are locale-independent (the spreadsheet program shows
-        the reader's decimal sign); only the currency word follows the language.
-        A difference of shares is a fraction shown in percent (``+23.1%``: read
-        as percentage points).
+        the reader's decimal sign); only the words (currency, percentage
+        points) follow the language.
         """
 
         def kroner(number: str) -> str:
             return f'{number}" kr."' if self.lang == "da" else f'"DKK "{number}'
 
+        points = '" pct.-point"' if self.lang == "da" else '" pp"'
         formats = {
             "count": "#,##0",
             "integer": "0",
             "percent": "0%",
             "percent1": "0.0%",
             "relative": "+0%;-0%;0%",
-            "points": "+0.0%;-0.0%;0.0%",
+            "points": f"+0.0{points};-0.0{points};0.0{points}",
             "dkk": kroner("#,##0"),
             "dkk_signed": ";".join(kroner(x) for x in ("+#,##0", "-#,##0", "0")),
             "number1": "0.0",
             "number2": "0.00",
             "signed2": "+0.00;-0.00;0.00",
-            "p_value": "0.000",
+            "p_value": '[<0.001]"<0.001";0.000',
         }
         return formats[fmt]
 
@@ -179,6 +180,37 @@ class Formatter:
     def month(self, period: pd.Period) -> str:
         """A month as ``august 2023`` / ``August 2023``."""
         return f"{_MONTHS[self.lang][period.month - 1]} {period.year}"
+
+
+#: Format → (factor, decimals): a value as printed is ``round(value * factor, decimals)``.
+_PRECISION = {
+    "count": (1, 0),
+    "integer": (1, 0),
+    "percent": (1, 2),
+    "percent1": (1, 3),
+    "relative": (1, 2),
+    "points": (100, 1),
+    "dkk": (1, 0),
+    "dkk_signed": (1, 0),
+    "number1": (1, 1),
+    "number2": (1, 2),
+    "signed2": (1, 2),
+    "p_value": (1, 3),
+}
+
+
+def printed(value: float, fmt: str, *, scaled: bool = True) -> float:
+    """``value`` at the precision the report prints it with (half away from zero), in the unit printed.
+
+    What leaves the process carries no more than the text shows: the
+    spreadsheet stores this, and figures draw it (``scaled=False``: in the
+    value's own unit, so a difference of shares stays a fraction). An exact
+    share such as 57/97 would otherwise give its denominator away.
+    """
+    factor, decimals = _PRECISION[fmt]
+    if not scaled and factor != 1:
+        return rounded(value * factor, decimals) / factor
+    return rounded(value * factor, decimals)
 
 
 def printable(text: str) -> str:

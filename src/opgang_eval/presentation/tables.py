@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .formatting import Formatter
+from .formatting import Formatter, printed
 
 __all__ = ["CellStyle", "Entry", "Fmt", "Mark", "Num", "SheetCell", "Span", "Table", "WithN"]
 
@@ -101,8 +101,15 @@ class CellStyle:
         if isinstance(entry, Mark):
             return (self.text(entry), None)
         if isinstance(entry, Num):
-            return (entry.value, self.f.excel_format(entry.fmt)) if _finite(entry.value) else (None, None)
+            if not _finite(entry.value):
+                return (None, None)
+            return (printed(entry.value, entry.fmt), self.f.excel_format(entry.fmt))
         raise TypeError(f"split {type(entry).__name__} into columns first")
+
+
+def _kinds(cells: list[list[Entry]], j: int) -> set[type]:
+    """The types of the entries of column ``j``."""
+    return {type(row[j]) for row in cells if j < len(row)}
 
 
 def _finite(value: float) -> bool:
@@ -130,19 +137,21 @@ class Table:
         return [[self.style.text(entry) for entry in row] for row in self.cells]
 
     def sheet(self) -> tuple[list[str], list[list[SheetCell]]]:
-        """Header and rows for the spreadsheet: numbers with formats; an interval or a result's n in two columns."""
+        """Header and rows for the spreadsheet: numbers with formats; an interval or a result's n in two columns.
+
+        A column of single values with one interval among them (the cost
+        account) keeps one column: the interval's row becomes two rows, its
+        lower and its upper bound.
+        """
         width = len(self.header)
-        spans = {j for row in self.cells for j, e in enumerate(row) if isinstance(e, Span)}
+        mixed = {j for j in range(width) if _kinds(self.cells, j) >= {Num, Span}}
+        spans = {j for row in self.cells for j, e in enumerate(row) if isinstance(e, Span)} - mixed
         spans |= {j for j, kind in self.split.items() if kind == "span"}
         with_n = {j for row in self.cells for j, e in enumerate(row) if isinstance(e, WithN)}
         with_n |= {j for j, kind in self.split.items() if kind == "with_n"}
         header: list[str] = []
         for j, name in enumerate(self.header):
-            if j in spans and any(isinstance(row[j], Num) for row in self.cells if j < len(row)):
-                # A column of single values with one interval among them (the account): the values keep the
-                # column's name; the interval's upper bound has the column beside it.
-                header += [name, f"{name}, {self.style.upper}"]
-            elif j in spans:
+            if j in spans:
                 header += [f"{name}, {self.style.lower}", f"{name}, {self.style.upper}"]
             elif j in with_n:
                 header += [name, f"{name}, n"]
@@ -150,25 +159,37 @@ class Table:
                 header.append(name)
         rows = []
         for row in self.cells:
-            out: list[SheetCell] = []
-            for j in range(width):
-                entry = row[j] if j < len(row) else None
-                if j in spans:
-                    if isinstance(entry, Span):
-                        out += [self.style.cell(Num(entry.low, entry.fmt)), self.style.cell(Num(entry.high, entry.fmt))]
-                    elif isinstance(entry, Mark | str):  # hidden or a word: both bounds read the same
-                        out += [self.style.cell(entry), self.style.cell(entry)]
-                    else:
-                        out += [self.style.cell(entry), (None, None)]
-                elif j in with_n:
-                    if isinstance(entry, WithN):
-                        out += [self.style.cell(entry.value), self.style.cell(entry.n)]
-                    else:
-                        out += [self.style.cell(entry), (None, None)]
-                else:
-                    out.append(self.style.cell(entry))
-            rows.append(out)
+            split = next((j for j in mixed if j < len(row) and isinstance(row[j], Span)), None)
+            if split is not None:
+                span = row[split]
+                assert isinstance(span, Span)
+                label = row[0] if isinstance(row[0], str) else ""
+                for bound, value in ((self.style.lower, span.low), (self.style.upper, span.high)):
+                    line = [f"{label}, {bound}", *row[1:split], Num(value, span.fmt), *row[split + 1 :]]
+                    rows.append(self._line(line, width, spans, with_n))
+                continue
+            rows.append(self._line(row, width, spans, with_n))
         return header, rows
+
+    def _line(self, row: list[Entry], width: int, spans: set[int], with_n: set[int]) -> list[SheetCell]:
+        out: list[SheetCell] = []
+        for j in range(width):
+            entry = row[j] if j < len(row) else None
+            if j in spans:
+                if isinstance(entry, Span):
+                    out += [self.style.cell(Num(entry.low, entry.fmt)), self.style.cell(Num(entry.high, entry.fmt))]
+                elif isinstance(entry, Mark | str):  # hidden or a word: both bounds read the same
+                    out += [self.style.cell(entry), self.style.cell(entry)]
+                else:
+                    out += [self.style.cell(entry), (None, None)]
+            elif j in with_n:
+                if isinstance(entry, WithN):
+                    out += [self.style.cell(entry.value), self.style.cell(entry.n)]
+                else:
+                    out += [self.style.cell(entry), (None, None)]
+            else:
+                out.append(self.style.cell(entry))
+        return out
 
     @property
     def values(self) -> list[list[str | float | None]]:

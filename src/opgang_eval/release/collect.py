@@ -47,7 +47,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..comparison.balance import wwc_flag
@@ -97,6 +96,9 @@ _DROP_REASONS = (
 
 _BREAKDOWNS = (("savings_by_domain", "domain"), ("savings_by_year", "year"))
 
+#: Baseline means that are a count per family: the participants table's step they divide by the families.
+_PER_FAMILY = {"parents_per_family": "parents_enrolled", "children_per_family": "children_enrolled"}
+
 #: The parts of a relative change's two rates (pooled: each is a sum over persons).
 _RATE_PARTS = ("pre_numerator", "pre_denominator", "post_numerator", "post_denominator")
 
@@ -127,6 +129,10 @@ class _Collector:
         self.cells: dict[str, Cell] = {}
         self.links: list[Link] = []
         self.stats: dict[str, _Stat] = {}
+        #: Links a reader has only while a cell is published: (that cell, the link).
+        self.conditional: list[tuple[str, Link]] = []
+        #: Arm → status → the baseline table's count of parents with that status the month before enrolment.
+        self.baseline_status: dict[str, dict[str, str]] = {"intervention": {}, "control": {}}
 
     # -- cells of the engine -----------------------------------------------------------------
 
@@ -158,10 +164,20 @@ class _Collector:
         cost = _HEADLINE if headline else 1.0
         self.cells[key] = Cell(key, float(value), "amount", primary, lower=lower, cost=cost)
 
-    def equal(self, a: str, b: str) -> None:
-        """``a`` and ``b`` count the same population (linked only when both exist and agree)."""
+    def equal(self, a: str, b: str, *, when: str | None = None) -> None:
+        """``a`` and ``b`` count the same population (linked only when both exist and agree).
+
+        ``when``: the link holds for a reader only while the cell ``when`` is
+        published (a share's count is known from the share only with its
+        denominator): it is added after a first protection in which that cell
+        stayed published, and the release is protected again with it.
+        """
         if a in self.cells and b in self.cells and self.cells[a].value == self.cells[b].value:
-            self.links.append(Link(((a, 1.0), (b, -1.0))))
+            link = Link(((a, 1.0), (b, -1.0)))
+            if when is None:
+                self.links.append(link)
+            else:
+                self.conditional.append((when, link))
 
     def total(self, total: str, parts: Iterable[str], *, rest: str | None = None) -> None:
         """``total`` is the sum of ``parts`` (and an unprinted ``rest`` of what no part holds, when it is ≥ 0)."""
@@ -172,9 +188,13 @@ class _Collector:
             gap = self.cells[total].value - math.fsum(self.cells[p].value for p in parts)
             if gap < 0:
                 return
-            # A reader cannot know a rest that no output prints, unless it is 0 (everything is in the parts, as a
-            # reader may well assume): a zero rest is treated as published. A small rest is protected either way.
-            self.count(rest, gap, printed=gap == 0)
+            if gap == 0:
+                # Everything is in the parts, as a reader may well assume: a zero rest is known, never a cell to
+                # hide (hiding it would protect nothing), so its a-priori bounds are [0, 0].
+                self.cells[rest] = Cell(rest, 0.0, "count", False, upper=0.0)
+            else:
+                # A reader cannot know a rest no output prints; a small one is protected all the same.
+                self.count(rest, gap, printed=False)
             parts.append(rest)
         elif self.cells[total].value != math.fsum(self.cells[p].value for p in parts):
             return
@@ -212,8 +232,18 @@ class _Collector:
         return cell is None or cell.printed or cell.primary
 
     def decide(self) -> tuple[dict[str, Value], frozenset[str]]:
-        """Protect the cells; then each statistic is shown when its own rule and everything it rests on allow."""
+        """Protect the cells; then each statistic is shown when its own rule and everything it rests on allow.
+
+        The conditional links whose cell a first protection left published are
+        added, and the cells protected again with them: the second answer is
+        safe whichever way the condition then falls (with the link, the
+        reader is assumed to know at least what they do).
+        """
         hidden = protect(self.cells.values(), self.links, self.m)
+        holding = [link for when, link in self.conditional if when not in hidden]
+        if holding:
+            self.links.extend(holding)
+            hidden = protect(self.cells.values(), self.links, self.m)
         values: dict[str, Value] = {}
         for key, cell in self.cells.items():
             if key not in hidden:
@@ -483,9 +513,22 @@ def _status(c: _Collector, ev: Evaluation) -> dict[str, Any]:
 
 
 def _trajectory(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+    """The work share by month since enrolment: each point's parents in and out of work are cells.
+
+    A figure's point is drawn at its printed precision, but a point is a share
+    of known parents all the same, and where the families enrolled in the same
+    month one point is the end month's work share: the point's counts are
+    linked to the share's when they are equal, so the figure cannot show what
+    the table hides.
+    """
     traj = ev.tables["trajectory"]
     for arm, k, work, n, share in traj[["arm", "k", "work", "n", "share"]].itertuples(index=False, name=None):
-        c.stat(f"trajectory/{arm}/{int(k)}", share, ok=share_ok(work, n, c.m))
+        key = f"trajectory/{arm}/{int(k)}"
+        c.count(f"{key}/work", work)
+        c.count(f"{key}/rest", n - work)
+        for part, measure_part in (("work", "numerator"), ("rest", "complement")):
+            c.equal(f"{key}/{part}", f"measure/{arm}/parents_in_work_or_education/{measure_part}")
+        c.stat(key, share, ok=share_ok(work, n, c.m), on=[f"{key}/work", f"{key}/rest"])
     return {"trajectory": tuple((str(arm), int(k)) for arm, k in zip(traj["arm"], traj["k"], strict=True))}
 
 
@@ -527,22 +570,34 @@ def _baseline(c: _Collector, ev: Evaluation) -> dict[str, Any]:
                 c.count(no, n - row[f"count_{arm}"], printed=False)
                 c.count(f"{key}/n", n, printed=False)
                 c.total(f"{key}/n", [yes, no])
-                c.equal(f"{key}/n", f"flow/{arm}/parents_enrolled")
+                c.equal(f"{key}/n", f"flow/{arm}/parents_enrolled", when=f"flow/{arm}/parents_enrolled")
                 if status is not None:
                     status_parts[arm].append(yes)
                     status_n[arm] = n
+                    c.baseline_status[arm][status] = yes
                 c.stat(key, row[arm], ok=share_ok(row[f"count_{arm}"], n, c.m), on=[yes, no])
             else:
-                c.stat(key, row[arm], ok=n >= c.m)
+                # Parents or children per family, with the families printed, is their count (to its rounding).
+                counted = _PER_FAMILY.get(str(row["variable"]))
+                on = [f"flow/{arm}/{counted}", f"flow/{arm}/families_enrolled"] if counted else []
+                c.stat(key, row[arm], ok=n >= c.m, on=on)
         if "smd" in row and len(arms) == 2:
             c.stat(f"baseline/{i}/smd", row["smd"], on=[f"baseline/{i}/{arm}" for arm in arms])
     for arm, parts in status_parts.items():
+        _status_bar_is_the_table(c, arm)
         if parts:
             # Every parent has at most one status the month before: the status rows add up to at most n.
             c.count(f"baseline/status/{arm}/n", status_n[arm], printed=False)
-            c.equal(f"baseline/status/{arm}/n", f"flow/{arm}/parents_enrolled")
+            c.equal(f"baseline/status/{arm}/n", f"flow/{arm}/parents_enrolled", when=f"flow/{arm}/parents_enrolled")
             c.total(f"baseline/status/{arm}/n", parts, rest=f"baseline/status/{arm}/none")
     return {"baseline_rows": tuple(rows), "baseline_arms": arms}
+
+
+def _status_bar_is_the_table(c: _Collector, arm: str) -> None:
+    """The status figure's bar before enrolment adds up the baseline table's status rows of each group."""
+    rows = c.baseline_status.get(arm, {})
+    for group, members in STATUS_GROUPS.items():
+        c.total(f"status/{arm}/baseline_period/{group}", [rows[s] for s in members if s in rows])
 
 
 def _comparison(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
@@ -704,7 +759,9 @@ def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, An
         c.stat("savings/net_per_family", acc.net_per_family, on=gross)
         c.stat("savings/net_total", acc.net_total, on=gross, ok=not subset_hidden, small=False)
         c.stat("savings/benefit_cost_ratio", acc.benefit_cost_ratio, on=gross)
-        c.stat("savings/break_even_years", acc.break_even_years, on=gross)
+        # From the gross, the programme cost and the last twelve months' savings (linked to the horizon rows).
+        annual = ["savings/last_year"] if math.isfinite(sv.parts.last_year_savings_per_family) else []
+        c.stat("savings/break_even_years", acc.break_even_years, on=[*gross, *annual])
         c.public("savings/price_year", acc.price_year)
         c.public("savings/discount_rate", acc.discount_rate)
         # As printed: the exact mean would give its count away.
@@ -736,20 +793,54 @@ def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, An
             values = [c.cells[k].value * w for k, w in terms]
             if abs(math.fsum(values)) <= 1e-9 * max(1.0, math.fsum(abs(v) for v in values)):
                 c.links.append(Link(tuple(terms)))
-    sens = ev.tables.get("savings_sensitivity")
-    if sens is not None:
-        families = sens[["families_intervention", "families_reference"]]
-        small = ((families > 0) & (families < m)).any(axis=1).tolist()
-        columns = ["savings_per_family", "net_per_family"]
-        for i, ((savings, net), primary) in enumerate(zip(sens[columns].itertuples(index=False), small, strict=True)):
-            if np.isfinite(net):
-                c.amount(f"sensitivity/{i}/net", net, primary=bool(primary), signed=True)
-                # The savings and the net differ by the (public) programme cost: hidden together.
-                c.stat(f"sensitivity/{i}/savings", savings, on=[f"sensitivity/{i}/net"])
-            else:
-                c.stat(f"sensitivity/{i}/net", net, ok=not primary, small=False)
-                c.stat(f"sensitivity/{i}/savings", savings, ok=not primary, small=False)
+    _sensitivity(c, ev, sv, sides.get("savings_by_year", []))
     return facts
+
+
+def _sensitivity(c: _Collector, ev: Evaluation, sv: Amount, years: list[str]) -> None:
+    """The sensitivity rows: each row's savings a cell (its net result is that minus the public programme cost).
+
+    The horizon rows are the gross savings plus or minus the last twelve
+    months' savings (``savings/last_year``, also what the break-even horizon
+    is computed from): with the gross and a year row they are linked, so a
+    year row hidden for its families cannot come back as a difference of two
+    sensitivity rows.
+    """
+    sens = ev.tables.get("savings_sensitivity")
+    if sens is None or sens.empty:
+        return
+    m = c.m
+    gross = sv.estimate
+    annual = sv.parts.last_year_savings_per_family
+    if math.isfinite(annual):
+        c.amount("savings/last_year", annual, primary=False, signed=True)
+        for row in years:  # the last twelve months are a calendar year when E is a December
+            if _close(c.cells[f"{row}/savings"].value, annual):
+                c.equal(f"{row}/savings", "savings/last_year")
+    families = sens[["families_intervention", "families_reference"]]
+    small = ((families > 0) & (families < m)).any(axis=1).tolist()
+    columns = ["input", "setting", "savings_per_family", "net_per_family"]
+    for i, ((name, setting, savings, net), primary) in enumerate(
+        zip(sens[columns].itertuples(index=False), small, strict=True)
+    ):
+        key = f"sensitivity/{i}"
+        if not math.isfinite(savings):
+            c.stat(f"{key}/savings", savings, ok=not primary, small=False)
+            c.stat(f"{key}/net", net, ok=not primary, small=False)
+            continue
+        c.amount(f"{key}/savings", savings, primary=bool(primary), signed=True)
+        c.stat(f"{key}/net", net, on=[f"{key}/savings"])
+        if name == "horizon" and "savings/last_year" in c.cells and annual != 0:
+            # The reader knows the coefficient (the discount rate and the mean follow-up are printed).
+            weight = (savings - gross) / annual
+            expected = (1 + ev.config.discount_rate) ** -(sv.parts.mean_window_months / 12) if setting > 0 else -1.0
+            if _close(weight, expected):
+                terms = ((f"{key}/savings", 1.0), ("savings/estimate", -1.0), ("savings/last_year", -weight))
+                c.links.append(Link(terms))
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 def _amount_primary(record: Mapping[Any, Any], side: str, m: int, share: float) -> bool:
@@ -820,6 +911,12 @@ def _sites(c: _Collector, ev: Evaluation, withheld: frozenset[str]) -> dict[str,
             if keys and total is not None:
                 # The families of no site (or of none shown) are a further, unprinted part of the arm's total.
                 c.total(total, keys, rest=f"site/none/{measure}/{part}")
+    for site in names:
+        key = f"site/{site}"
+        # The same parents: those with a status in E are both end-month shares' n; those in work, flexjob's n.
+        c.equal(f"{key}/parents_in_work_or_education/n", f"{key}/early_retirement_share/n")
+        for nested, outer in _NESTED.items():
+            c.equal(f"{key}/{nested}/n", f"{key}/{outer}/numerator")
     return {"sites": names, "withheld_sites": flagged}
 
 

@@ -141,9 +141,9 @@ def event_study(p: Page) -> Figure | None:
     data = pd.DataFrame(
         {
             "period": list(periods),
-            "estimate": [p.value(f"event/{i}/estimate") for i in range(len(periods))],
-            "low": [p.value(f"event/{i}/low") for i in range(len(periods))],
-            "high": [p.value(f"event/{i}/high") for i in range(len(periods))],
+            "estimate": [p.drawn(f"event/{i}/estimate", "points") for i in range(len(periods))],
+            "low": [p.drawn(f"event/{i}/low", "points") for i in range(len(periods))],
+            "high": [p.drawn(f"event/{i}/high", "points") for i in range(len(periods))],
         }
     )
     labels = {

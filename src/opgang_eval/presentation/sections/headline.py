@@ -49,8 +49,9 @@ def headline(p: Page) -> list[str]:
             net = w(
                 "headline:net", programme=f.dkk(programme), net=f.dkk(p.value("savings/net_per_family"), signed=True)
             )
-        amount = f.dkk(p.value("savings/estimate"))
-        out.append(w("headline:savings", amount=amount, ci=p.ci_words("savings", "dkk"), net=net))
+        saved = p.value("savings/estimate")
+        key = "headline:savings" if saved >= 0 else "headline:savings_higher"
+        out.append(w(key, amount=f.dkk(abs(saved)), ci=p.ci_words("savings", "dkk"), net=net))
     if p.shown(f"{_EFFECT}/estimate"):
         effect = p.value(f"{_EFFECT}/estimate")
         size = f.points(abs(effect), signed=False)

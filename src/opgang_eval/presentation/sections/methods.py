@@ -63,7 +63,12 @@ def methods(p: Page) -> Section:
 
 def limitations(p: Page) -> Section:
     key = "result/intervention/parents_in_work_or_education/n"
-    n = p.say(key, "count") if key in p.rel else p.f.number(0)
+    if key not in p.rel:
+        size = p.w("limitations:size", n=p.f.number(0))
+    elif p.rel[key].hidden:
+        size = p.w("limitations:size_hidden")
+    else:
+        size = p.w("limitations:size", n=p.say(key, "count"))
     cost = "cost_limitation:unit_costs" if p.facts.cost_basis == "unit_costs" else "cost_limitation:expenditure"
-    paragraphs = [p.w("limitations:size", n=n), p.design_note(), p.w(cost), p.w("limitations:clusters")]
+    paragraphs = [size, p.design_note(), p.w(cost), p.w("limitations:clusters")]
     return Section("limitations", p.w("limitations"), paragraphs)

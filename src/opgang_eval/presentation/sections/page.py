@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ...config import Lang
 from ...release.values import Facts, Release
 from .. import figures
-from ..formatting import Formatter
+from ..formatting import Formatter, printed
 from ..report import Figure
 from ..tables import CellStyle, Entry, Fmt, Mark, Num, Span, Table
 from ..texts import Words
@@ -60,6 +60,14 @@ class Page:
     def value(self, key: str) -> float:
         """A shown value (NaN when hidden: for figures, which leave such points out)."""
         return self.rel.number(key)
+
+    def drawn(self, key: str, fmt: Fmt) -> float:
+        """A value as a figure draws it: at the precision the report prints it with (NaN when hidden).
+
+        A figure's coordinates are data too: an exact 7/13 drawn as a line's
+        height gives its denominator away where the printed 54 % does not.
+        """
+        return printed(self.value(key), fmt, scaled=False)
 
     def entry(self, key: str, fmt: Fmt) -> Entry:
         """The table cell of a released value: the number, the marker of a hidden one, or "–"."""

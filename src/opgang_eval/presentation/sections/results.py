@@ -104,7 +104,7 @@ def trajectory(p: Page) -> Figure | None:
         {
             "arm": [arm for arm, _ in points],
             "k": [k for _, k in points],
-            "share": [p.value(f"trajectory/{arm}/{k}") for arm, k in points],
+            "share": [p.drawn(f"trajectory/{arm}/{k}", "percent") for arm, k in points],
         }
     )
     labels = {a: p.w(a) for a in _ARMS} | {"x": p.w("months_since"), "y": p.w("share_axis")}
@@ -147,7 +147,7 @@ def before_after(p: Page, figure_id: str) -> Figure | None:
         {
             "arm": [arm for arm, _ in bars],
             "period": [period for _, period in bars],
-            "rate": [p.value(f"rates/{figure_id}/{arm}/{period}") for arm, period in bars],
+            "rate": [p.drawn(f"rates/{figure_id}/{arm}/{period}", "percent1") for arm, period in bars],
         }
     )
     labels = {a: p.w(a) for a in _ARMS} | {"pre": p.w("before"), "post": p.w("after"), "y": p.w("share_axis")}
@@ -163,9 +163,8 @@ def forest(p: Page) -> Figure | None:
         key = f"effect/{spec.id}"
         if spec.effect_scale == "DKK" or not p.shown(f"{key}/estimate"):
             continue
-        rows.append(
-            (p.w(f"measure:{spec.id}"), p.value(f"{key}/estimate"), p.value(f"{key}/ci_low"), p.value(f"{key}/ci_high"))
-        )
+        bounds = [p.drawn(f"{key}/{part}", "points") for part in ("estimate", "ci_low", "ci_high")]
+        rows.append((p.w(f"measure:{spec.id}"), *bounds))
     if not rows:
         return None
     data = pd.DataFrame(rows, columns=["label", "estimate", "low", "high"])

@@ -40,7 +40,7 @@ def savings(p: Page) -> Section | None:
         paragraphs.append(f"{p.w('not_available')}: {p.facts.savings_note}.")
         return Section("savings", title, paragraphs)
     if not estimate.shown:
-        paragraphs.append(p.w("suppressed_note", min_cell=p.m, marker=p.marker))
+        paragraphs.append(p.w("savings_hidden", min_cell=p.m))
         return Section("savings", title, paragraphs)
     if p.facts.cost_design is None:
         return Section("savings", title, paragraphs)
@@ -127,7 +127,7 @@ def domain_figure(p: Page) -> Figure | None:
     series = ("reference", "intervention")
     data = pd.DataFrame(
         [
-            (_label(p, "savings_by_domain", row), side, p.value(f"savings/savings_by_domain/{row}/{side}"))
+            (_label(p, "savings_by_domain", row), side, p.drawn(f"savings/savings_by_domain/{row}/{side}", "dkk"))
             for side in series
             for row in rows
         ],
@@ -147,7 +147,7 @@ def year_figure(p: Page) -> Figure | None:
         {
             "category": rows,
             "series": "savings",
-            "value": [p.value(f"savings/savings_by_year/{row}/savings") for row in rows],
+            "value": [p.drawn(f"savings/savings_by_year/{row}/savings", "dkk") for row in rows],
         }
     )
     labels = {"savings": p.w("savings_col"), "y": p.w("dkk_axis")}
@@ -156,7 +156,7 @@ def year_figure(p: Page) -> Figure | None:
 
 
 def tornado(p: Page) -> Figure | None:
-    values = [p.value(f"sensitivity/{i}/net") for i in range(len(p.facts.sensitivity))]
+    values = [p.drawn(f"sensitivity/{i}/net", "dkk") for i in range(len(p.facts.sensitivity))]
     if not any(math.isfinite(v) for v in values):
         return None
     labels = [
@@ -164,6 +164,6 @@ def tornado(p: Page) -> Figure | None:
         for name, setting in p.facts.sensitivity
     ]
     data = pd.DataFrame({"label": labels, "value": values})
-    base = p.value("savings/net_per_family")
+    base = p.drawn("savings/net_per_family", "dkk")
     fig = figures.tornado(data, base, {"x": p.w("dkk_axis")}, p.f.number, ax=p.ax("savings_sensitivity"))
     return p.figure("savings_sensitivity", p.w("figure_tornado"), fig)

@@ -222,6 +222,7 @@ WORDS: dict[str, str] = {
     ),
     "headline:retired": "{share} er afklaret til førtidspension.",
     "headline:savings": "De offentlige udgifter var {amount} lavere pr. familie ({ci}){net}",
+    "headline:savings_higher": "De offentlige udgifter var {amount} højere pr. familie ({ci}){net}",
     "headline:work": "{share} af forældrene er kommet i uddannelse eller beskæftigelse{flexjob} ({end}).",
     "headline:youth_fell": "Andelen af unge med fritidsjob er faldet {size}.",
     "headline:youth_rose": "Andelen af unge med fritidsjob er steget {size}.",
@@ -248,6 +249,10 @@ WORDS: dict[str, str] = {
     "limitations:size": (
         "Resultaterne bygger på {n} forældre i indsatsgruppen; konfidensintervallerne er derfor brede, og små "
         "forskelle kan skyldes tilfældigheder."
+    ),
+    "limitations:size_hidden": (
+        "Resultaterne bygger på få forældre i indsatsgruppen (antallet er skjult af hensyn til diskretionen); "
+        "konfidensintervallerne er derfor brede, og små forskelle kan skyldes tilfældigheder."
     ),
     "lower": "nedre grænse",
     "measure:early_retirement_share": "Forældre på førtidspension",
@@ -320,6 +325,10 @@ WORDS: dict[str, str] = {
     "rule": "Advarsel",
     "savings": "Økonomi",
     "savings_col": "Besparelse",
+    "savings_hidden": (
+        "Besparelsen vises ikke: den hviler på færre end {min_cell} familier eller på udgifter, som to familier står "
+        "for det meste af, eller den ville afsløre et tal, der er skjult andetsteds."
+    ),
     "setting": "Indstilling",
     "setting:horizon_continued": "+{months} måneder (sidste års besparelse fortsætter)",
     "setting:months": "{months} måneder",

@@ -213,6 +213,7 @@ WORDS: dict[str, str] = {
     ),
     "headline:retired": "{share} have been granted early-retirement pension.",
     "headline:savings": "Public costs were {amount} lower per family ({ci}){net}",
+    "headline:savings_higher": "Public costs were {amount} higher per family ({ci}){net}",
     "headline:work": "{share} of the parents are in work or education{flexjob} ({end}).",
     "headline:youth_fell": "The share of youths with an after-school job fell by {size}.",
     "headline:youth_rose": "The share of youths with an after-school job rose by {size}.",
@@ -239,6 +240,10 @@ WORDS: dict[str, str] = {
     "limitations:size": (
         "The results rest on {n} parents in the intervention group, so the confidence intervals are wide and small "
         "differences may be chance."
+    ),
+    "limitations:size_hidden": (
+        "The results rest on few parents in the intervention group (the number is hidden to protect "
+        "confidentiality), so the confidence intervals are wide and small differences may be chance."
     ),
     "lower": "lower bound",
     "measure:early_retirement_share": "Parents on early-retirement pension",
@@ -311,6 +316,10 @@ WORDS: dict[str, str] = {
     "rule": "Warning",
     "savings": "Costs and savings",
     "savings_col": "Savings",
+    "savings_hidden": (
+        "The savings are not shown: they rest on fewer than {min_cell} families or on costs that two families "
+        "account for most of, or they would give away a number hidden elsewhere."
+    ),
     "setting": "Setting",
     "setting:horizon_continued": "+{months} months (last year's savings continue)",
     "setting:months": "{months} months",
