@@ -472,9 +472,9 @@ def observational_effect_ok(r: Effect, m: int) -> bool:
     point (the flexjob share) and the intervention's printed rate give the
     comparison rate away, so there each cell must pass the share rule its own
     rate would have to pass (as both arms' results must in the randomised
-    case). A difference-in-differences mixes four cell rates, none of which
-    follows from the printed numbers, so there each cell needs ``min_cell``
-    persons.
+    case). A difference-in-differences mixes four cell rates; the
+    comparison's end point is the one a reader who knows the other three gets,
+    so it passes the share rule, and every cell needs ``min_cell`` persons.
     """
     cells = r.parts.cells
     if not r.available or not cells or min(r.parts.families_intervention, r.parts.families_reference) < m:
@@ -482,7 +482,11 @@ def observational_effect_ok(r: Effect, m: int) -> bool:
     single = not any(cell.period == "pre" for cell in cells)
     for cell in cells:
         n, with_ = cell.persons, cell.with_outcome
-        if n is None or not (share_ok(with_, n, m) if single and with_ is not None else n >= m):
+        # The comparison group's end-point share follows from the difference-in-differences as soon as the other
+        # three rates are known, and they can be (the intervention's are printed; a pool that was on benefits all
+        # 36 months before was in work 0 % the month before): it passes the share rule, as in the single case.
+        shared = single or (cell.group != "intervention" and cell.period == "post")
+        if n is None or not (share_ok(with_, n, m) if shared and with_ is not None else n >= m):
             return False
     return True
 
@@ -630,7 +634,17 @@ def _comparison(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str,
     if study is not None and study.reason is None:
         tab = study.table
         ok = (tab["persons_treated"] >= c.m) & (tab["persons_comparison"] >= c.m)
+        # A point is the intervention's share minus the comparison's, both against the reference month: with the
+        # intervention's drawn (the trajectory) a reader gets the comparison's change since the reference month,
+        # and its share itself where the reference share is printed (0 or a share that passes the rule, as the
+        # balance table's work the month before does). Then each point's comparison share passes the rule too.
+        with_ = (tab["share_comparison"] * tab["persons_comparison"]).round()
+        shares = pd.Series(
+            [share_ok(k, n, c.m) for k, n in zip(with_, tab["persons_comparison"], strict=True)], index=tab.index
+        )
         reference = tab["period"] == study.reference  # every point is measured against the reference period
+        if bool(shares[reference].all()):
+            ok &= shares
         ok &= bool(ok[reference].all())
         for i, (row, good) in enumerate(zip(tab.to_dict("records"), ok, strict=True)):
             for part, column in (("estimate", "estimate"), ("low", "ci_low"), ("high", "ci_high")):
@@ -644,8 +658,29 @@ def _comparison(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str,
     return facts | {"observational": described}
 
 
+#: What each balance column rests on besides its own rule: the families it averages over, as released counts.
+_BALANCE_FAMILIES = {
+    ("treated", "before"): "flow/intervention/families_enrolled",
+    ("comparison", "before"): "comparison/pool",
+    ("treated", "after"): "comparison/used",
+    ("comparison", "after"): "comparison/compared",
+}
+
+
 def _balance(c: _Collector, bal: pd.DataFrame, subset_hidden: bool) -> tuple[Covariate, ...]:
-    """The balance table's cells, each under its own rule (the matched means carry no count of their own)."""
+    """The balance table's cells, each under its own rule and resting on the families it averages over.
+
+    A mean per family times its families is a count: the number of children
+    per family of the intervention group gives the families back from the
+    children, and the share of matched pool families with two parents gives
+    the matched pool's size (and with it the intervention families left out)
+    when only a few sizes are possible. So every column rests on the count of
+    its families (hidden with it), the intervention's number of children per
+    family on the children too, and its share of two-parent families, a count
+    of families, is linked to the parents: families + two-parent families =
+    parents. A site of the exact covariates is named only when at least
+    ``min_cell`` families (of both groups) live there.
+    """
     m = c.m
     if subset_hidden:
         # The matched intervention families' means would give the 1–4 left out away (by difference with all
@@ -659,11 +694,14 @@ def _balance(c: _Collector, bal: pd.DataFrame, subset_hidden: bool) -> tuple[Cov
     for i, row in enumerate(bal.to_dict("records")):
         name = str(row["covariate"])
         site = name[6:] if name.startswith("site: ") else None
+        if site is not None and row["count_treated"] + row["count_comparison"] < m:
+            site = None  # a site of 1–4 families can be an address: its name is not printed
+            label = "covariate_small_site"
+        else:
+            label = f"covariate:{name}"
         share = name in _SHARE_COVARIATES
         digits = 2 if row["binary"] or share or name == "distance" else 1
-        out.append(
-            Covariate(name, f"covariate:{name}", site, bool(row["binary"]), share, digits, str(row["flag"] or ""))
-        )
+        out.append(Covariate(name, label, site, bool(row["binary"]), share, digits, str(row["flag"] or "")))
         for side, columns in (
             ("before", (("treated", ""), ("comparison", ""))),
             ("after", (("treated", "_after"), ("comparison", "_after"))),
@@ -680,12 +718,29 @@ def _balance(c: _Collector, bal: pd.DataFrame, subset_hidden: bool) -> tuple[Cov
                 else:
                     ok = n >= m
                 key = f"balance/{i}/{group}_{side}"
+                # With 1–4 left out the after side's intervention column is all intervention families (as before).
+                as_before = "before" if subset_hidden and group == "treated" else side
+                on = [_BALANCE_FAMILIES[group, as_before]]
+                if (group, as_before) == ("treated", "before"):
+                    on += _family_counts(c, key, name, row["count_treated"])
                 # The printed precision only: an exact mean of a matched group would give its size away.
-                c.stat(key, rounded(float(mean), digits), ok=ok)
+                c.stat(key, rounded(float(mean), digits), ok=ok, on=on)
                 keys.append(key)
             smd = row["smd" if side == "before" else "smd_after"]
             c.stat(f"balance/{i}/smd_{side}", rounded(float(smd), 2), on=keys)
     return tuple(out)
+
+
+def _family_counts(c: _Collector, key: str, covariate: str, count: float) -> list[str]:
+    """The counts an intervention mean per family gives away with its families: children, two-parent families."""
+    if covariate == "children":
+        return ["flow/intervention/children_enrolled"]
+    if covariate == "two_parents" and math.isfinite(count):
+        c.count(f"{key}/families", count)
+        families, parents = "flow/intervention/families_enrolled", "flow/intervention/parents_enrolled"
+        c.total(parents, [families, f"{key}/families"])  # when every family has one or two parents
+        return [f"{key}/families"]
+    return []
 
 
 # -- survey, savings, sites ---------------------------------------------------------------------------
@@ -935,12 +990,21 @@ def _warnings(c: _Collector, ev: Evaluation) -> dict[str, Any]:
 
 
 def _appendix(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+    """The input files: the row counts of the families, parents and children files, linked to the arms'.
+
+    The other files hold a row per person and month, school year, answer or
+    cost: divided by what a reader assumes of them (two school years a child)
+    their row counts give counts the report hides, so they are withheld; the
+    checksum identifies each file all the same.
+    """
     out = []
     for table, source in ev.sources.items():
         key = f"appendix/{table}"
-        c.count(key, source.rows)
         step = _BASE_TABLES.get(table)
-        if step is not None:
+        if step is None:
+            c.stat(key, source.rows, ok=False, small=False)
+        else:
+            c.count(key, source.rows)
             parts = [k for k in c.cells if k.startswith("flow/") and k.endswith(f"/{step}")]
             if table == "families" and "comparison/pool" in c.cells:
                 parts.append("comparison/pool")

@@ -78,6 +78,8 @@ def _design_words(p: Page, od: ObservationalFacts) -> str:
 def _label(p: Page, covariate: Covariate) -> str:
     if covariate.site is not None:
         return p.w("covariate_site", site=covariate.site)
+    if covariate.label_key == "covariate_small_site":
+        return p.w(covariate.label_key, min_cell=p.m)
     return p.w.get(covariate.label_key, covariate.name)
 
 

@@ -32,7 +32,7 @@ def appendix(p: Page) -> Section:
         [s.table, s.file, s.format, p.count(f"appendix/{s.table}"), s.sha256] for s in p.facts.sources
     ]
     header = [p.w("table"), p.w("file"), p.w("format"), p.w("rows"), "SHA-256"]
-    inputs_table = p.table("inputs", p.w("inputs"), header, inputs, ["l", "l", "l", "r", "m"])
+    inputs_table = p.table("inputs", p.w("inputs"), header, inputs, ["l", "l", "l", "r", "m"], p.w("inputs_note"))
     version = p.w("version_line", version=__version__)
     return Section("appendix", p.w("appendix"), [version], [config_table, inputs_table])
 

@@ -106,6 +106,7 @@ WORDS: dict[str, str] = {
     "covariate:two_parents": "To forældre",
     "covariate:youngest_child_age": "Yngste barns alder",
     "covariate_site": "Område: {site}",
+    "covariate_small_site": "Område med færre end {min_cell} familier",
     "data_quality": "Datakvalitet",
     "data_quality_none": "Valideringen gav ingen advarsler.",
     "definition:early_retirement_share": (
@@ -233,6 +234,11 @@ WORDS: dict[str, str] = {
     "input:programme cost": "Programudgift",
     "input:unit costs": "Enhedspriser",
     "inputs": "Inddata",
+    "inputs_note": (
+        "Antal rækker vises for filerne med familier, forældre og børn. De øvrige filer har en række pr. person og "
+        "måned, skoleår, svar eller udgift; deres antal rækker kunne deles til et skjult antal og er skjult. SHA-256 "
+        "identificerer hver fil."
+    ),
     "intervention": "Indsats",
     "intervention_after": "Indsats, matchet",
     "intervention_change": "Indsats: ændring mod før, gns. pr. familie",

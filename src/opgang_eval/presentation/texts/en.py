@@ -101,6 +101,7 @@ WORDS: dict[str, str] = {
     "covariate:two_parents": "Two parents",
     "covariate:youngest_child_age": "Age of youngest child",
     "covariate_site": "Site: {site}",
+    "covariate_small_site": "A site of fewer than {min_cell} families",
     "data_quality": "Data quality",
     "data_quality_none": "Validation raised no warnings.",
     "definition:early_retirement_share": (
@@ -224,6 +225,11 @@ WORDS: dict[str, str] = {
     "input:programme cost": "Programme cost",
     "input:unit costs": "Unit costs",
     "inputs": "Inputs",
+    "inputs_note": (
+        "Row counts are shown for the families, parents and children files. The other files hold a row per person "
+        "and month, school year, answer or cost; their row counts could be divided into a hidden count and are "
+        "hidden. The SHA-256 identifies each file."
+    ),
     "intervention": "Intervention",
     "intervention_after": "Intervention, matched",
     "intervention_change": "Intervention: change from before, mean per family",
