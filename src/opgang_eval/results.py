@@ -227,11 +227,19 @@ class SavingsParts(Parts):
 
 @dataclass(frozen=True)
 class SurveyParts(Parts):
-    """Mean scores of the paired parents in each wave and the signed-rank test."""
+    """Mean scores of the paired parents in each wave, the signed-rank test, and how many rose, fell or stayed.
+
+    The three counts are what disclosure control needs: scores are whole
+    numbers, and a small group's mean change, interval and signed-rank
+    p-value together can be solved for each parent's change.
+    """
 
     mean_baseline: float = _NAN
     mean_followup: float = _NAN
     p_value: float = _NAN
+    rose: int = 0
+    fell: int = 0
+    unchanged: int = 0
 
 
 # -- results --------------------------------------------------------------------------------

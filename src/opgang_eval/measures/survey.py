@@ -62,7 +62,14 @@ def survey_changes(fr: Frames, arm: str) -> dict[str, Result]:
             n,
             int(np.unique(fr.codes.person_family[paired]).size),
             _METHOD,
-            parts=SurveyParts(float(baseline.mean()), float(followup.mean()), _wilcoxon(diff)),
+            parts=SurveyParts(
+                float(baseline.mean()),
+                float(followup.mean()),
+                _wilcoxon(diff),
+                rose=int((diff > 0).sum()),
+                fell=int((diff < 0).sum()),
+                unchanged=int((diff == 0).sum()),
+            ),
             item=item,
         )
     return out

@@ -99,6 +99,9 @@ _BREAKDOWNS = (("savings_by_domain", "domain"), ("savings_by_year", "year"))
 #: Baseline means that are a count per family: the participants table's step they divide by the families.
 _PER_FAMILY = {"parents_per_family": "parents_enrolled", "children_per_family": "children_enrolled"}
 
+#: Survey groups of fewer than this many times min_cell parents can have their score changes solved for.
+_SURVEY_SOLVABLE = 4
+
 #: The parts of a relative change's two rates (pooled: each is a sum over persons).
 _RATE_PARTS = ("pre_numerator", "pre_denominator", "post_numerator", "post_denominator")
 
@@ -185,7 +188,10 @@ class _Collector:
         if total not in self.cells or not all(p in self.cells for p in parts):
             return
         if rest is not None:
-            gap = self.cells[total].value - math.fsum(self.cells[p].value for p in parts)
+            values = [self.cells[total].value, *(self.cells[p].value for p in parts)]
+            gap = values[0] - math.fsum(values[1:])
+            if abs(gap) <= 1e-9 * max(1.0, math.fsum(abs(v) for v in values)):
+                gap = 0.0  # amounts add up to within the rounding of floating point
             if gap < 0:
                 return
             if gap == 0:
@@ -196,8 +202,8 @@ class _Collector:
                 # A reader cannot know a rest no output prints; a small one is protected all the same.
                 self.count(rest, gap, printed=False)
             parts.append(rest)
-        elif self.cells[total].value != math.fsum(self.cells[p].value for p in parts):
-            return
+        elif not _close(self.cells[total].value, math.fsum(self.cells[p].value for p in parts)):
+            return  # amounts add up to within the rounding of floating point; a link holds to 1e-9 of its scale
         self.links.append(Link.total(total, parts))
 
     # -- statistics ----------------------------------------------------------------------------
@@ -262,7 +268,10 @@ class _Collector:
                 # A part no output prints rests on nothing a reader sees: it hides what rests on it only when it
                 # is protected itself (a small complement of a share).
                 bases = [state_of(k, seen | {key}) for k in stat.on if self._guards(k)]
-                state = "small" if "small" in bases else "withheld" if "withheld" in bases else "shown"
+                # A number resting on one the evaluation could not compute is withheld: printed beside the reason
+                # (the control arm's absence rate was zero before), it would give the missing number away.
+                hiding = {"withheld", "unavailable"}
+                state = "small" if "small" in bases else "withheld" if hiding & set(bases) else "shown"
             values[key] = Value(state, stat.value if state == "shown" else None, stat.note)
             return state
 
@@ -390,7 +399,7 @@ def _results(c: _Collector, ev: Evaluation) -> dict[str, Any]:
             on = arms[:1]
         else:
             ok = all(ev.arms.get(arm, {}).get(measure) is not None for arm in ("intervention", "control"))
-            on = arms if ok else []
+            on = arms if ok else []  # both arms' results: hidden, or not computed, either hides the difference
         c.result(key, e, ok=ok, on=[k for k in on if k in c.stats])
         if not e.available:
             c.unavailable(f"{key}/n", e.reason or "")
@@ -767,7 +776,12 @@ def _survey(c: _Collector, ev: Evaluation) -> dict[str, Any]:
             key = f"survey/{arm}/{item}"
             c.count(f"{key}/n", r.n)
             parts = {"before": "mean_baseline", "after": "mean_followup", "p": "p_value"}
-            ok = r.available and r.n >= c.m
+            # Whole-number scores: with the mean change, its interval and the signed-rank p-value a small group's
+            # changes can be solved for (one solution for 5 or 11 parents), so in a group of fewer than
+            # _SURVEY_SOLVABLE × min_cell the parents who rose, fell and stayed pass the count rule too.
+            moved = [getattr(r.parts, k, 0) for k in ("rose", "fell", "unchanged")]
+            small = r.n < _SURVEY_SOLVABLE * c.m
+            ok = r.available and r.n >= c.m and not (small and not all(count_ok(k, c.m) for k in moved))
             for part in ("change", "ci_low", "ci_high", *parts):
                 if not r.available:
                     c.unavailable(f"{key}/{part}", r.reason or "")
@@ -855,7 +869,9 @@ def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, An
 def _sensitivity(c: _Collector, ev: Evaluation, sv: Amount, years: list[str]) -> None:
     """The sensitivity rows: each row's savings a cell (its net result is that minus the public programme cost).
 
-    The horizon rows are the gross savings plus or minus the last twelve
+    A row of costs moved by a factor is that factor times the gross savings,
+    and a row of the programme cost moved the gross savings themselves
+    (linked). The horizon rows are the gross savings plus or minus the last twelve
     months' savings (``savings/last_year``, also what the break-even horizon
     is computed from): with the gross and a year row they are linked, so a
     year row hidden for its families cannot come back as a difference of two
@@ -885,6 +901,11 @@ def _sensitivity(c: _Collector, ev: Evaluation, sv: Amount, years: list[str]) ->
             continue
         c.amount(f"{key}/savings", savings, primary=bool(primary), signed=True)
         c.stat(f"{key}/net", net, on=[f"{key}/savings"])
+        if name in ("expenditure", "unit costs", "programme cost"):
+            # Costs moved by a factor move the savings by it; the programme cost does not move them at all.
+            factor = 1.0 + setting if name != "programme cost" else 1.0
+            if _close(savings, factor * gross):
+                c.links.append(Link(((f"{key}/savings", 1.0), ("savings/estimate", -factor))))
         if name == "horizon" and "savings/last_year" in c.cells and annual != 0:
             # The reader knows the coefficient (the discount rate and the mean follow-up are printed).
             weight = (savings - gross) / annual

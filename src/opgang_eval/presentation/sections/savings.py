@@ -121,6 +121,8 @@ def _sensitivity(p: Page) -> Table:
 
 
 def domain_figure(p: Page) -> Figure | None:
+    if not p.shown("savings/estimate"):
+        return None  # as the section: no savings, no breakdowns
     rows = _rows(p, "savings_by_domain")
     if not rows:
         return None
@@ -140,6 +142,8 @@ def domain_figure(p: Page) -> Figure | None:
 
 
 def year_figure(p: Page) -> Figure | None:
+    if not p.shown("savings/estimate"):
+        return None  # as the section: no savings, no breakdowns
     rows = _rows(p, "savings_by_year")
     if not rows:
         return None
@@ -156,6 +160,8 @@ def year_figure(p: Page) -> Figure | None:
 
 
 def tornado(p: Page) -> Figure | None:
+    if not p.shown("savings/estimate"):
+        return None  # as the section: no savings, no breakdowns
     values = [p.drawn(f"sensitivity/{i}/net", "dkk") for i in range(len(p.facts.sensitivity))]
     if not any(math.isfinite(v) for v in values):
         return None
