@@ -150,6 +150,28 @@ def test_a_report_one_family_short_of_an_earlier_one_is_refused(tmp_path, capsys
     assert (extract / LEDGER).read_bytes() == recorded
 
 
+def test_a_report_one_parent_short_of_an_earlier_one_is_refused(tmp_path, capsys):
+    # The families are the same, but one parent fewer: the participants table (parents with a status, in work) and
+    # the shares subtracted from the earlier report's give that parent's status in the end month.
+    extract = _copy_sample(tmp_path / "extract")
+    config = _config(tmp_path)
+    assert main(_report(extract, tmp_path / "first", config)) == 0
+    parents = _rows(extract / "parents.csv")[1]
+    family = _ids(extract, "intervention", "Gellerup")[0]
+    (dropped,) = [f["person_id"] for _, f in parents if f["family_id"] == family][:1]
+    assert sum(f["family_id"] == family for _, f in parents) >= 2  # the family keeps a parent
+    for path in extract.glob("*.csv"):
+        header, rows = _rows(path)
+        kept = [line for line, fields in rows if fields.get("person_id") != dropped]
+        path.write_text("\n".join([header, *kept]) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(_report(extract, tmp_path / "second", config)) == 2
+    stderr = capsys.readouterr().err
+    assert "intervention arm's parents" in stderr and "Traceback" not in stderr
+    assert dropped not in stderr
+    assert not (tmp_path / "second").exists()
+
+
 def test_the_same_report_twice_is_fine_and_the_ledger_holds_no_id(tmp_path, capsys):
     extract = _copy_sample(tmp_path / "extract")
     config = _config(tmp_path)
@@ -159,7 +181,11 @@ def test_the_same_report_twice_is_fine_and_the_ledger_holds_no_id(tmp_path, caps
     assert len(releases) == 2 and releases[0].keys == releases[1].keys
     assert releases[0].keys == (
         "arm:control",
+        "arm:control/children",
+        "arm:control/parents",
         "arm:intervention",
+        "arm:intervention/children",
+        "arm:intervention/parents",
         "site:Gellerup/arm:intervention",
         "site:Toveshøj/arm:intervention",
     )
@@ -211,7 +237,11 @@ def test_a_site_one_family_apart_is_withheld_while_the_arm_is_published(tmp_path
     # The ledger records what was published: not Toveshøj (the next report is compared with the first for it).
     assert Ledger.open(extract).releases[-1].keys == (
         "arm:control",
+        "arm:control/children",
+        "arm:control/parents",
         "arm:intervention",
+        "arm:intervention/children",
+        "arm:intervention/parents",
         "site:Gellerup/arm:intervention",
         "site:Hasle/arm:intervention",
     )

@@ -161,3 +161,19 @@ def test_the_appendix_withholds_row_counts_that_divide_into_hidden_counts(tmp_pa
     rows = {row[0]: row[3] for row in tables["Inputs"]["rows"]}
     assert rows["school_absence"] == "hidden" and rows["survey"] == "hidden"
     assert _is_number(rows["families"]) and _is_number(rows["children"])
+
+
+@pytest.mark.parametrize("method", ["nearest", "weighting"])
+def test_with_every_family_matched_neither_the_matched_column_nor_the_effects_n_gives_the_parents(tmp_path, method):
+    # 40 intervention families, all included: "Intervention, matched" is the whole group, so its two-parent share
+    # (58 % of 40 = 23) gave the hidden parents (40 + 23 = 63, minus 61 with a status: 2). The effect's n is the
+    # intervention's parents plus the matched pool's, whose parents follow from its families and two-parent share.
+    folder = _generated(tmp_path / "extract", 40, 300, 3)
+    (folder / "evaluation.toml").write_text(f'[comparison]\nmethod = "{method}"\n', encoding="utf-8")
+    _, tables, _ = _render(folder, tmp_path / "out")
+    flow = {row[0]: row[1] for row in tables["Participants"]["rows"]}
+    assert not _is_number(flow["Parents"])  # 2 of the 63 have no status in the end month
+    row = _balance(tables)["Two parents"]
+    assert not _is_number(row[0]) and not _is_number(row[3])  # the intervention, before and after
+    effect = {r[0]: r[1:] for r in tables["Parents in work or education"]["rows"]}["Difference from comparison"]
+    assert not _is_number(effect[-1])  # its n

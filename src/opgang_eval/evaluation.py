@@ -268,7 +268,11 @@ def evaluate(
 
 
 def _populations(fr: Frames, min_cell: int) -> dict[str, np.ndarray]:
-    """The families of each arm and of each site group's arm (as in :attr:`Evaluation.by_site`), for the ledger."""
+    """The units behind each group a report publishes, for the release ledger.
+
+    The families of each arm and of each site group's arm (as in
+    :attr:`Evaluation.by_site`), and the parents and children of each arm.
+    """
     families = fr.families.assign(family_id=fr.families["family_id"].astype("str"))
     group = {site: name for name, sites in site_groups(families, min_cell).items() for site in sites}
     families = families.assign(group=families["site"].astype("str").map(group))
@@ -277,6 +281,13 @@ def _populations(fr: Frames, min_cell: int) -> dict[str, np.ndarray]:
         out[f"arm:{arm}"] = np.sort(part["family_id"].to_numpy())
         for site, members in part.groupby("group", sort=True, dropna=True):
             out[f"site:{site}/arm:{arm}"] = np.sort(members["family_id"].to_numpy())
+    # The persons behind the counts of persons (parents, children): a report one parent apart from an earlier
+    # one gives that parent's statuses by subtraction even when the families are the same.
+    for unit, prefix in (("parents", "parent"), ("children", "child")):
+        persons = getattr(fr, unit)
+        for arm, part in persons.groupby(persons["arm"].astype("str"), sort=True):
+            ids = fr.codes.person_ids[part["pc"].to_numpy()]
+            out[f"arm:{arm}/{unit}"] = np.sort(np.array([f"{prefix}:{i}" for i in ids], dtype=object))
     return out
 
 

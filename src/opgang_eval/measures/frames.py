@@ -54,10 +54,14 @@ class Codes:
         of :attr:`Frames.families`, for looking family values up by code.
     person_family
         Family code of each person code.
+    person_ids
+        The id of each person code (kept for the release ledger, which stores
+        them only as salted digests; nothing else reads ids).
     """
 
     families: pd.DataFrame
     person_family: np.ndarray
+    person_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     @property
     def n_families(self) -> int:
@@ -212,7 +216,7 @@ def build_frames(ex: Extracts, config: Config) -> Frames:
     child_fc = _lookup(children["family_id"], family_ids)
     person_family = np.empty(len(person_ids), dtype=np.int64)
     person_family[person_codes] = np.concatenate([parent_fc, child_fc])
-    codes = Codes(by_code, person_family)
+    codes = Codes(by_code, person_family, np.asarray(person_ids, dtype=object))
 
     status = ex.parent_status
     status = pd.DataFrame(

@@ -255,7 +255,7 @@ def _withheld(book: Ledger, ev: Evaluation) -> tuple[str, ...]:
     arms = [key.removeprefix("arm:") for key in flagged if key.startswith("arm:")]
     if arms:  # an arm's total is in every table: no cell can be withheld instead, the report is refused
         path = book.folder / LEDGER
-        which = " and ".join(f"{arm} arm" for arm in arms)
+        which = " and ".join(_group_words(arm) for arm in arms)
         raise ConfigError.from_failures(
             [
                 Failure(
@@ -266,16 +266,22 @@ def _withheld(book: Ledger, ev: Evaluation) -> tuple[str, ...]:
                     "",
                     "",
                     Rule.BAD_CONFIG,
-                    f"The {which} of this report differs from that of an earlier report recorded in the release "
-                    f"ledger {path} by 1 to {min_cell - 1} families, so subtracting one report from the other "
-                    "would give those families away. Report on the same families as the earlier report (or on "
-                    f"families at least {min_cell} apart from them). Only if that earlier report was never "
+                    f"The {which} of this report differ from those of an earlier report recorded in the release "
+                    f"ledger {path} by 1 to {min_cell - 1} units, so subtracting one report from the other "
+                    "would give them away. Report on the same families and persons as the earlier report (or on "
+                    f"groups at least {min_cell} apart from them). Only if that earlier report was never "
                     "released, run again with --no-ledger (ledger=False), which neither checks nor records and "
                     "is unsafe for a report that was or will be released.",
                 )
             ]
         )
     return tuple(flagged)
+
+
+def _group_words(key: str) -> str:
+    """``intervention`` → "intervention arm's families"; ``control/parents`` → "control arm's parents"."""
+    arm, _, unit = key.partition("/")
+    return f"{arm} arm's {unit or 'families'}"
 
 
 def _record(book: Ledger, ev: Evaluation, ctx: Context, day: dt.date, out: Path) -> None:

@@ -96,6 +96,9 @@ _DROP_REASONS = (
 
 _BREAKDOWNS = (("savings_by_domain", "domain"), ("savings_by_year", "year"))
 
+#: A measure's unit → the participants table's count of all its units in an arm.
+_UNIT_STEP = {"parents": "parents_enrolled", "children": "children_enrolled", "youths": "children_enrolled"}
+
 #: Baseline means that are a count per family: the participants table's step they divide by the families.
 _PER_FAMILY = {"parents_per_family": "parents_enrolled", "children_per_family": "children_enrolled"}
 
@@ -406,6 +409,12 @@ def _results(c: _Collector, ev: Evaluation) -> dict[str, Any]:
             continue
         # The effect's persons are both groups': with one group's count published, it gives the other away.
         reference_small = observational and not count_ok(e.parts.families_reference, m)
+        if observational:
+            # The matched pool's persons can be worked out (its families and their share with two parents), so the
+            # effect's n is shown only with the intervention's count of the same persons.
+            unit = _UNIT_STEP.get(spec.unit if spec is not None else "", "families_enrolled")
+            c.stat(f"{key}/n", e.n, ok=not reference_small, small=False, on=[f"flow/intervention/{unit}"])
+            continue
         c.count(f"{key}/n", e.n, primary=reference_small)
         if not observational:
             counts = [f"result/{arm}/{measure}/n" for arm in ("intervention", "control")]
@@ -722,16 +731,18 @@ def _balance(c: _Collector, bal: pd.DataFrame, subset_hidden: bool) -> tuple[Cov
                 if row["binary"]:
                     ok = share_ok(row[f"count_{group}{suffix}"], n, m)
                 elif share:
-                    # A mean of each family's share of parents: hidden when 1–4 families have any.
-                    ok = n >= m and count_ok(row[f"count_{group}{suffix}"], m)
+                    # A mean of each family's share of parents: hidden when 1–4 families have any, or 1–4 have none.
+                    count = row[f"count_{group}{suffix}"]
+                    ok = n >= m and count_ok(count, m) and count_ok(n - count, m)
                 else:
                     ok = n >= m
                 key = f"balance/{i}/{group}_{side}"
                 # With 1–4 left out the after side's intervention column is all intervention families (as before).
                 as_before = "before" if subset_hidden and group == "treated" else side
                 on = [_BALANCE_FAMILIES[group, as_before]]
-                if (group, as_before) == ("treated", "before"):
-                    on += _family_counts(c, key, name, row["count_treated"])
+                if group == "treated":
+                    # Also after matching: with every intervention family included it is the same group.
+                    on += _family_counts(c, key, name, row[f"count_treated{suffix}"])
                 # The printed precision only: an exact mean of a matched group would give its size away.
                 c.stat(key, rounded(float(mean), digits), ok=ok, on=on)
                 keys.append(key)
