@@ -299,7 +299,9 @@ def test_share_with_a_small_complement_is_hidden_in_the_baseline_table(handbuilt
 @pytest.fixture(scope="module")
 def strict_report(handbuilt_folder, tmp_path_factory) -> Path:
     ev = oe.evaluate(load(handbuilt_folder), config={**CONFIG, "min_cell": 10})
-    return _render(ev, tmp_path_factory.mktemp("strict") / "da", "da", formats=("html", "xlsx"))
+    # The same families were reported at min_cell 5 (handbuilt_reports): a release under another min_cell is
+    # refused by the ledger, so this comparison is a draft.
+    return _render(ev, tmp_path_factory.mktemp("strict") / "da", "da", formats=("html", "xlsx"), ledger=False)
 
 
 def _hidden_cells(tables: list[dict], mark: str) -> int:

@@ -172,6 +172,24 @@ def test_a_report_one_parent_short_of_an_earlier_one_is_refused(tmp_path, capsys
     assert not (tmp_path / "second").exists()
 
 
+def test_a_report_of_the_same_families_under_another_min_cell_is_refused(tmp_path, capsys):
+    # A review published the same extract with min_cell 6 and 8: the first printed a count the second hid to
+    # protect a neighbour, and the other way round (34 − 32 = the 2 control parents in work). Same groups, other
+    # settings: refused; the same settings again: fine.
+    extract = _copy_sample(tmp_path / "extract")
+    config = _config(tmp_path)
+    assert main(_report(extract, tmp_path / "first", config)) == 0
+    stricter = tmp_path / "stricter.toml"
+    stricter.write_text(re.sub(r"(?m)^min_cell = 5", "min_cell = 8", config.read_text(encoding="utf-8")), "utf-8")
+    capsys.readouterr()
+    assert main(_report(extract, tmp_path / "second", stricter)) == 2
+    stderr = capsys.readouterr().err
+    assert "min_cell = 5" in stderr and "min_cell = 8" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "second").exists()
+    assert Ledger.open(extract).releases[-1].settings == "min_cell = 5, dominance_share = 0.85"
+    assert main(_report(extract, tmp_path / "again", config)) == 0
+
+
 def test_the_same_report_twice_is_fine_and_the_ledger_holds_no_id(tmp_path, capsys):
     extract = _copy_sample(tmp_path / "extract")
     config = _config(tmp_path)

@@ -251,6 +251,27 @@ def _withheld(book: Ledger, ev: Evaluation) -> tuple[str, ...]:
     from ..release.ledger import LEDGER
 
     min_cell = max(MIN_CELL_FLOOR, ev.config.min_cell)
+    others = book.other_settings(ev.populations, _settings(ev))
+    if others:
+        path = book.folder / LEDGER
+        raise ConfigError.from_failures(
+            [
+                Failure(
+                    "config",
+                    str(path),
+                    "",
+                    None,
+                    "",
+                    "",
+                    Rule.BAD_CONFIG,
+                    f"An earlier report of the same families, recorded in the release ledger {path}, was made with "
+                    f"other disclosure settings ({'; '.join(others)}; this one: {_settings(ev)}). Two reports of the "
+                    "same groups hidden differently print together what neither hides alone. Use the earlier "
+                    "settings; only if that earlier report was never released, run again with --no-ledger "
+                    "(ledger=False), which is unsafe for a report that was or will be released.",
+                )
+            ]
+        )
     flagged = book.differencing(ev.populations, min_cell)
     arms = [key.removeprefix("arm:") for key in flagged if key.startswith("arm:")]
     if arms:  # an arm's total is in every table: no cell can be withheld instead, the report is refused
@@ -278,6 +299,11 @@ def _withheld(book: Ledger, ev: Evaluation) -> tuple[str, ...]:
     return tuple(flagged)
 
 
+def _settings(ev: Evaluation) -> str:
+    """The disclosure settings a release is recorded with (what decides which cells it hides)."""
+    return f"min_cell = {max(MIN_CELL_FLOOR, ev.config.min_cell)}, dominance_share = {ev.config.dominance_share:g}"
+
+
 def _group_words(key: str) -> str:
     """``intervention`` → "intervention arm's families"; ``control/parents`` → "control arm's parents"."""
     arm, _, unit = key.partition("/")
@@ -287,7 +313,7 @@ def _group_words(key: str) -> str:
 def _record(book: Ledger, ev: Evaluation, ctx: Context, day: dt.date, out: Path) -> None:
     """Record the report's populations before it is published; if that fails, it is not published."""
     try:
-        book.record({key: ev.populations[key] for key in ctx.populations}, when=day.isoformat())
+        book.record({key: ev.populations[key] for key in ctx.populations}, when=day.isoformat(), settings=_settings(ev))
     except ConfigError as exc:
         raise out_failure(
             out,

@@ -133,10 +133,11 @@ class _Population:
 
 @dataclass(frozen=True, slots=True)
 class LedgerRelease:
-    """One recorded release: when it was made and the keys it published (for the disclosure note)."""
+    """One recorded release: when it was made, the keys it published and its disclosure settings."""
 
     when: str
     keys: tuple[str, ...]
+    settings: str = ""
 
 
 class Ledger:
@@ -152,7 +153,7 @@ class Ledger:
         salt: bytes | None,
         table: _Digests,
         populations: list[_Population],
-        releases: list[tuple[str, dict[str, int]]],
+        releases: list[tuple[str, dict[str, int], str]],
     ) -> None:
         self.folder = folder
         self._salt = salt
@@ -219,7 +220,7 @@ class Ledger:
     @property
     def releases(self) -> tuple[LedgerRelease, ...]:
         """The recorded releases, oldest first."""
-        return tuple(LedgerRelease(when, tuple(cells)) for when, cells in self._releases)
+        return tuple(LedgerRelease(when, tuple(cells), settings) for when, cells, settings in self._releases)
 
     @property
     def n_units(self) -> int:
@@ -271,9 +272,38 @@ class Ledger:
                 found[key] = smallest
         return found
 
+    def other_settings(self, populations: Mapping[str, npt.ArrayLike], settings: str) -> tuple[str, ...]:
+        """The other disclosure settings of earlier releases that published one of these very populations.
+
+        The same groups under another ``min_cell`` are hidden and protected
+        differently, and the two reports together print what neither hides
+        alone (the first shows the count the second protects by hiding its
+        neighbour, and the other way round). A release without recorded
+        settings (an older ledger) is not compared.
+        """
+        recorded = self._recorded()
+        wanted = {key: ids for key, ids in populations.items() if key in recorded}
+        if not wanted:
+            return ()
+        digests = self._digest(wanted)
+        same: dict[str, set[int]] = {}
+        for key, new in digests.items():
+            bits, outside = self._mask(new)
+            same[key] = {i for i in recorded[key] if outside == 0 and np.array_equal(bits, self._populations[i].bits)}
+        found = {
+            recorded_settings
+            for _, cells, recorded_settings in self._releases
+            if recorded_settings
+            and recorded_settings != settings
+            and any(cells.get(key) in indices for key, indices in same.items())
+        }
+        return tuple(sorted(found))
+
     # -------------------------------------------------------------- recording
 
-    def record(self, populations: Mapping[str, npt.ArrayLike], *, when: str, timeout: float = 300.0) -> None:
+    def record(
+        self, populations: Mapping[str, npt.ArrayLike], *, when: str, settings: str = "", timeout: float = 300.0
+    ) -> None:
         """Add a release: the populations behind what it published.
 
         Record only what is published (after suppression): a hidden group left
@@ -289,6 +319,9 @@ class Ledger:
             As for :meth:`differencing`.
         when
             When the release was made (e.g. an ISO date); stored as given.
+        settings
+            The disclosure settings the release was made with (``min_cell``,
+            the dominance share), as text; see :meth:`other_settings`.
         timeout
             Seconds to wait for another run's lock (outside :meth:`locked`).
 
@@ -306,7 +339,7 @@ class Ledger:
         if self._lock_fd is not None:
             before = (self._salt, self._table, list(self._populations), list(self._releases))
             try:
-                self._add(populations, when)
+                self._add(populations, when, settings)
             except BaseException:  # not written: this object must not claim a release the file lacks
                 self._salt, self._table, self._populations, self._releases = before
                 raise
@@ -316,7 +349,7 @@ class Ledger:
             if fresh._salt == self._salt:
                 fresh._memo = self._memo
             fresh._lock_fd = fd
-            fresh._add(populations, when)
+            fresh._add(populations, when, settings)
             fresh._lock_fd = None
         self._salt, self._table, self._populations = fresh._salt, fresh._table, fresh._populations
         self._releases, self._memo = fresh._releases, fresh._memo
@@ -326,7 +359,7 @@ class Ledger:
     def _recorded(self) -> dict[str, list[int]]:
         """Key → the distinct populations recorded under it."""
         out: dict[str, set[int]] = {}
-        for _, cells in self._releases:
+        for _, cells, _ in self._releases:
             for key, index in cells.items():
                 out.setdefault(key, set()).add(index)
         return {key: sorted(indices) for key, indices in out.items()}
@@ -379,7 +412,7 @@ class Ledger:
         member[pos[hit]] = True
         return np.packbits(member), int(len(digests) - hit.sum())
 
-    def _add(self, populations: Mapping[str, npt.ArrayLike], when: str) -> None:
+    def _add(self, populations: Mapping[str, npt.ArrayLike], when: str, settings: str = "") -> None:
         """Merge a release into this (locked, fresh) ledger and write it."""
         if self._salt is None:
             self._salt = _make_salt(self.folder)
@@ -402,7 +435,7 @@ class Ledger:
                 index[raw] = len(self._populations)
                 self._populations.append(_Population(bits, len(digests[key])))
             cells[key] = index[raw]
-        self._releases.append((when, cells))
+        self._releases.append((when, cells, settings))
         _write(self.folder / LEDGER, _dump(self).encode("utf-8"))
 
 
@@ -426,7 +459,10 @@ def _dump(ledger: Ledger) -> str:
         "digest": f"blake2b-{8 * _DIGEST_BYTES}, keyed with {SALT}",
         "format": FORMAT,
         "populations": [{"families": pop.count, "bits": pop.stored()} for pop in ledger._populations],
-        "releases": [{"when": when, "cells": dict(sorted(cells.items()))} for when, cells in ledger._releases],
+        "releases": [
+            {"when": when, "cells": dict(sorted(cells.items())), **({"settings": settings} if settings else {})}
+            for when, cells, settings in ledger._releases
+        ],
         "salt_check": _salt_check(ledger._salt),
         "table": _b64(ledger._table.astype("<u8").tobytes()),
         "units": len(ledger._table),
@@ -470,12 +506,15 @@ def _parse(raw: bytes, salt: bytes, folder: Path) -> Ledger:
             if units % 8 and packed[-1] & (0xFF >> (units % 8)):
                 raise _Damaged("a population does not match the table")
             populations.append(_Population(packed.copy(), count, blob))
-        releases: list[tuple[str, dict[str, int]]] = []
+        releases: list[tuple[str, dict[str, int], str]] = []
         for rel in _field(doc, "releases", list):
             cells = _field(rel, "cells", dict)
             if not all(isinstance(k, str) and type(v) is int and 0 <= v < len(populations) for k, v in cells.items()):
                 raise _Damaged("a release refers to a population it does not hold")
-            releases.append((_field(rel, "when", str), dict(cells)))
+            settings = rel.get("settings", "")  # absent in a ledger written before settings were recorded
+            if not isinstance(settings, str):
+                raise _Damaged("a release's settings are not text")
+            releases.append((_field(rel, "when", str), dict(cells), settings))
     except (binascii.Error, zlib.error, ValueError):
         raise _Damaged("its digests or populations are damaged") from None
     return Ledger(folder, salt, table.astype(np.uint64), populations, releases)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ...release.values import STATUS_GROUPS
 from .. import figures
+from ..formatting import printed
 from ..report import Figure, Section
 from ..tables import Entry, Fmt, Mark
 from .page import Page
@@ -124,7 +125,7 @@ def status_flow(p: Page) -> Figure | None:
             total = p.value(f"{key}/total")  # NaN when hidden: then no segment is drawn
             drawn = 0.0
             for group in (g for g in STATUS_GROUPS if g != "none"):
-                share = p.value(f"{key}/{group}") / total if total else np.nan
+                share = printed(p.value(f"{key}/{group}") / total, "percent", scaled=False) if total else np.nan
                 drawn += 0.0 if np.isnan(share) else share
                 rows.append((bar, group, share))
             rows.append((bar, "hidden", max(0.0, 1.0 - drawn) if drawn < 1 - 1e-9 else np.nan))
