@@ -43,34 +43,20 @@ them hidden and protects them when they are small.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from ..comparison.balance import wwc_flag
 from ..config import MIN_CELL_FLOOR
 from ..evaluation import Evaluation
-from ..results import Amount, Effect, RelativeChange, Result, Share
-from ..rounding import rounded
-from .cells import Cell, Link, shows_marker
-from .engine import protect
-from .values import (
-    STATUS_GROUPS,
-    BaselineRow,
-    Covariate,
-    Facts,
-    ObservationalFacts,
-    Release,
-    Source,
-    State,
-    Value,
-    Warning,
-)
+from ..results import Effect, RelativeChange, Share
+from .collect_comparison import comparison, observational_effect_ok
+from .collect_savings import savings
+from .collector import Collector, count_ok, result_ok, share_ok
+from .values import STATUS_GROUPS, BaselineRow, Facts, Release, Source, Warning
 
 __all__ = ["STATUS_GROUPS", "collect", "count_ok", "observational_effect_ok", "result_ok", "share_ok"]
-
 
 #: The end-month status group equal to a share's numerator (same parents, same month, same codes).
 _GROUP_MEASURE = {"work": "parents_in_work_or_education", "retired": "early_retirement_share"}
@@ -78,23 +64,7 @@ _GROUP_MEASURE = {"work": "parents_in_work_or_education", "retired": "early_reti
 #: Share whose denominator is another share's numerator (the flexjob share among those in work).
 _NESTED = {"flexjob_share_of_work_or_education": "parents_in_work_or_education"}
 
-#: The cost of hiding a count a headline result rests on, against 1 for any other cell.
-_HEADLINE = 10.0
-
 _BASE_TABLES = {"families": "families_enrolled", "parents": "parents_enrolled", "children": "children_enrolled"}
-
-#: Balance-table covariates that are shares of a family's parents (shown as percentages, hidden like shares).
-_SHARE_COVARIATES = {"female_share", "baseline_work_or_education", "baseline_cash_benefit", "baseline_other_benefit"}
-
-#: The matching's reasons for leaving an intervention family out, in the order the report lists them.
-_DROP_REASONS = (
-    "outside_common_support",
-    "no_match_within_caliper",
-    "no_comparison_in_exact_cell",
-    "enrolled_after_end",
-)
-
-_BREAKDOWNS = (("savings_by_domain", "domain"), ("savings_by_year", "year"))
 
 #: A measure's unit → the participants table's count of all its units in an arm.
 _UNIT_STEP = {"parents": "parents_enrolled", "children": "children_enrolled", "youths": "children_enrolled"}
@@ -109,180 +79,6 @@ _SURVEY_SOLVABLE = 4
 _RATE_PARTS = ("pre_numerator", "pre_denominator", "post_numerator", "post_denominator")
 
 
-def share_ok(k: float, n: float, min_cell: int) -> bool:
-    """A share ``k / n`` may be shown: ``n`` at least ``min_cell``, ``k`` and ``n − k`` each 0 or at least it."""
-    return bool(n >= min_cell and count_ok(k, min_cell) and count_ok(n - k, min_cell))
-
-
-def count_ok(n: float, min_cell: int) -> bool:
-    """A count may be shown on its own: zero or at least ``min_cell``."""
-    return bool(n == 0 or n >= min_cell)
-
-
-@dataclass(frozen=True)
-class _Stat:
-    value: float
-    rule: State
-    on: tuple[str, ...]
-    note: str
-
-
-class _Collector:
-    """Cells, links and statistics as they are declared; :meth:`release` decides them."""
-
-    def __init__(self, min_cell: int) -> None:
-        self.m = min_cell
-        self.cells: dict[str, Cell] = {}
-        self.links: list[Link] = []
-        self.stats: dict[str, _Stat] = {}
-        #: Links a reader has only while a cell is published: (that cell, the link).
-        self.conditional: list[tuple[str, Link]] = []
-        #: Arm → status → the baseline table's count of parents with that status the month before enrolment.
-        self.baseline_status: dict[str, dict[str, str]] = {"intervention": {}, "control": {}}
-
-    # -- cells of the engine -----------------------------------------------------------------
-
-    def count(
-        self,
-        key: str,
-        n: float,
-        *,
-        primary: bool | None = None,
-        headline: bool = False,
-        printed: bool = True,
-        marked: bool = True,
-    ) -> None:
-        """A count: primary when 1 to ``min_cell − 1`` (or when ``primary`` says so: a rule other than size)."""
-        n = float(n)
-        small = 0 < n < self.m
-        self.cells[key] = Cell(
-            key,
-            n,
-            "count",
-            small or bool(primary),
-            cost=_HEADLINE if headline else 1.0,
-            marked=marked,
-            printed=printed,
-        )
-
-    def amount(self, key: str, value: float, *, primary: bool, signed: bool = False, headline: bool = False) -> None:
-        lower = -math.inf if signed or value < 0 else 0.0
-        cost = _HEADLINE if headline else 1.0
-        self.cells[key] = Cell(key, float(value), "amount", primary, lower=lower, cost=cost)
-
-    def equal(self, a: str, b: str, *, when: str | None = None) -> None:
-        """``a`` and ``b`` count the same population (linked only when both exist and agree).
-
-        ``when``: the link holds for a reader only while the cell ``when`` is
-        published (a share's count is known from the share only with its
-        denominator): it is added after a first protection in which that cell
-        stayed published, and the release is protected again with it.
-        """
-        if a in self.cells and b in self.cells and self.cells[a].value == self.cells[b].value:
-            link = Link(((a, 1.0), (b, -1.0)))
-            if when is None:
-                self.links.append(link)
-            else:
-                self.conditional.append((when, link))
-
-    def total(self, total: str, parts: Iterable[str], *, rest: str | None = None) -> None:
-        """``total`` is the sum of ``parts`` (and an unprinted ``rest`` of what no part holds, when it is ≥ 0)."""
-        parts = [p for p in parts]
-        if total not in self.cells or not all(p in self.cells for p in parts):
-            return
-        if rest is not None:
-            values = [self.cells[total].value, *(self.cells[p].value for p in parts)]
-            gap = values[0] - math.fsum(values[1:])
-            if abs(gap) <= 1e-9 * max(1.0, math.fsum(abs(v) for v in values)):
-                gap = 0.0  # amounts add up to within the rounding of floating point
-            if gap < 0:
-                return
-            if gap == 0:
-                # Everything is in the parts, as a reader may well assume: a zero rest is known, never a cell to
-                # hide (hiding it would protect nothing), so its a-priori bounds are [0, 0].
-                self.cells[rest] = Cell(rest, 0.0, "count", False, upper=0.0)
-            else:
-                # A reader cannot know a rest no output prints; a small one is protected all the same.
-                self.count(rest, gap, printed=False)
-            parts.append(rest)
-        elif not _close(self.cells[total].value, math.fsum(self.cells[p].value for p in parts)):
-            return  # amounts add up to within the rounding of floating point; a link holds to 1e-9 of its scale
-        self.links.append(Link.total(total, parts))
-
-    # -- statistics ----------------------------------------------------------------------------
-
-    def stat(self, key: str, value: float, *, ok: bool = True, on: Iterable[str] = (), small: bool = True) -> None:
-        """A statistic: hidden unless ``ok`` (its own rule) holds and everything it rests ``on`` is shown.
-
-        ``small``: a failed own rule means too few persons (printed "<min_cell"); otherwise it is withheld.
-        """
-        rule: State = "shown" if ok else ("small" if small else "withheld")
-        self.stats[key] = _Stat(float(value) if value is not None else math.nan, rule, tuple(on), "")
-
-    def unavailable(self, key: str, note: str) -> None:
-        self.stats[key] = _Stat(math.nan, "unavailable", (), note)
-
-    def public(self, key: str, value: float) -> None:
-        self.stat(key, value)
-
-    def result(self, prefix: str, r: Result, *, ok: bool, on: Iterable[str] = (), small: bool = True) -> None:
-        """A result's estimate and interval (``prefix/estimate|ci_low|ci_high``)."""
-        for part in ("estimate", "ci_low", "ci_high"):
-            if r.available:
-                self.stat(f"{prefix}/{part}", getattr(r, part), ok=ok, on=on, small=small)
-            else:
-                self.unavailable(f"{prefix}/{part}", r.reason or "")
-
-    # -- deciding ----------------------------------------------------------------------------
-
-    def _guards(self, key: str) -> bool:
-        """Whether hiding ``key`` hides what rests on it (every key but an unprinted part that is not primary)."""
-        cell = self.cells.get(key)
-        return cell is None or cell.printed or cell.primary
-
-    def decide(self) -> tuple[dict[str, Value], frozenset[str]]:
-        """Protect the cells; then each statistic is shown when its own rule and everything it rests on allow.
-
-        The conditional links whose cell a first protection left published are
-        added, and the cells protected again with them: the second answer is
-        safe whichever way the condition then falls (with the link, the
-        reader is assumed to know at least what they do).
-        """
-        hidden = protect(self.cells.values(), self.links, self.m)
-        holding = [link for when, link in self.conditional if when not in hidden]
-        if holding:
-            self.links.extend(holding)
-            hidden = protect(self.cells.values(), self.links, self.m)
-        values: dict[str, Value] = {}
-        for key, cell in self.cells.items():
-            if key not in hidden:
-                values[key] = Value("shown", cell.value)
-            else:
-                values[key] = Value("small" if shows_marker(cell, self.m) else "withheld")
-
-        def state_of(key: str, seen: frozenset[str]) -> State:
-            if key in values:
-                return values[key].state
-            stat = self.stats.get(key)
-            if stat is None or key in seen:  # a basis nobody declared hides (never shows) what rests on it
-                return "withheld"
-            state = stat.rule
-            if state == "shown":
-                # A part no output prints rests on nothing a reader sees: it hides what rests on it only when it
-                # is protected itself (a small complement of a share).
-                bases = [state_of(k, seen | {key}) for k in stat.on if self._guards(k)]
-                # A number resting on one the evaluation could not compute is withheld: printed beside the reason
-                # (the control arm's absence rate was zero before), it would give the missing number away.
-                hiding = {"withheld", "unavailable"}
-                state = "small" if "small" in bases else "withheld" if hiding & set(bases) else "shown"
-            values[key] = Value(state, stat.value if state == "shown" else None, stat.note)
-            return state
-
-        for key in self.stats:
-            state_of(key, frozenset())
-        return values, hidden
-
-
 def collect(ev: Evaluation, *, withheld: Sequence[str] = ()) -> Release:
     """The release of ``ev``: every number of its report, decided (see the module docstring).
 
@@ -291,7 +87,7 @@ def collect(ev: Evaluation, *, withheld: Sequence[str] = ()) -> Release:
     results are hidden.
     """
     m = max(MIN_CELL_FLOOR, ev.config.min_cell)
-    c = _Collector(m)
+    c = Collector(m)
     od = ev.observational
     left_out = od.counts.treated - od.counts.treated_used if od is not None and od.available else 0
     # 1–4 intervention families left out of the matched sample: everything sized or summed over the matched
@@ -304,9 +100,9 @@ def collect(ev: Evaluation, *, withheld: Sequence[str] = ()) -> Release:
         **_trajectory(c, ev),
         **_rates(c, ev),
         **_baseline(c, ev),
-        **_comparison(c, ev, subset_hidden),
+        **comparison(c, ev, subset_hidden),
         **_survey(c, ev),
-        **_savings(c, ev, subset_hidden),
+        **savings(c, ev, subset_hidden),
         **_sites(c, ev, frozenset(withheld)),
         **_warnings(c, ev),
         **_appendix(c, ev),
@@ -332,15 +128,10 @@ def _flow_steps(flow: pd.DataFrame) -> tuple[tuple[str, str | None], ...]:
     return tuple((str(step), measure if isinstance(measure, str) else None) for step, measure in steps)
 
 
-def _column(ev: Evaluation, table: str, column: str) -> list[object]:
-    frame = ev.tables.get(table)
-    return [] if frame is None or column not in frame else frame[column].tolist()
-
-
 # -- participants and results ----------------------------------------------------------------------
 
 
-def _flow(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
+def _flow(c: Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
     flow = ev.tables["flow"]
     for arm, step, measure, n in flow[["arm", "step", "measure", "n"]].itertuples(index=False, name=None):
         spec = ev.declaration(measure) if isinstance(measure, str) else None
@@ -357,7 +148,7 @@ def _flow(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
     return {"arms": tuple(str(a) for a in dict.fromkeys(flow["arm"])), "flow_steps": _flow_steps(flow)}
 
 
-def _results(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _results(c: Collector, ev: Evaluation) -> dict[str, Any]:
     m = c.m
     observational = ev.design in ("matched", "weighted")
     for arm, results in ev.arms.items():
@@ -426,7 +217,7 @@ def _results(c: _Collector, ev: Evaluation) -> dict[str, Any]:
 
 
 def _rate_parts(
-    c: _Collector, prefix: str, r: RelativeChange, *, headline: bool = False, forced: bool = False
+    c: Collector, prefix: str, r: RelativeChange, *, headline: bool = False, forced: bool = False
 ) -> list[str]:
     """The numerators and denominators of a relative change's two rates, as cells (``prefix/pre_numerator``, ...).
 
@@ -454,7 +245,7 @@ def _rate_parts(
     return keys
 
 
-def _cell_behind(c: _Collector, key: str) -> str | None:
+def _cell_behind(c: Collector, key: str) -> str | None:
     """The engine's cell a count statistic repeats (the participants table's), or the cell itself."""
     if key in c.cells:
         return key
@@ -464,55 +255,10 @@ def _cell_behind(c: _Collector, key: str) -> str | None:
     return None
 
 
-def result_ok(r: Result, m: int) -> bool:
-    """A result's own rule (contract section 5): enough persons, and a share's parts not small."""
-    if not r.available:
-        return False
-    if isinstance(r, Share):
-        return share_ok(r.parts.numerator, r.parts.denominator, m)
-    if isinstance(r, RelativeChange):
-        if r.n < m:
-            return False
-        p = r.parts
-        if p.persons_counted:  # each rate is a share of persons (youths with a job)
-            return share_ok(p.pre_numerator, p.pre_denominator, m) and share_ok(p.post_numerator, p.post_denominator, m)
-        return True
-    if isinstance(r, Amount):
-        families = [r.parts.families_intervention, r.parts.families_reference]
-        return all(n == 0 or n >= m for n in families) and families[0] >= m
-    return r.n >= m
-
-
-def observational_effect_ok(r: Effect, m: int) -> bool:
-    """Enough persons behind every group-period cell of the matched sample, and no cell recoverable.
-
-    The comparison group's rates are never printed. A difference at one time
-    point (the flexjob share) and the intervention's printed rate give the
-    comparison rate away, so there each cell must pass the share rule its own
-    rate would have to pass (as both arms' results must in the randomised
-    case). A difference-in-differences mixes four cell rates; the
-    comparison's end point is the one a reader who knows the other three gets,
-    so it passes the share rule, and every cell needs ``min_cell`` persons.
-    """
-    cells = r.parts.cells
-    if not r.available or not cells or min(r.parts.families_intervention, r.parts.families_reference) < m:
-        return False
-    single = not any(cell.period == "pre" for cell in cells)
-    for cell in cells:
-        n, with_ = cell.persons, cell.with_outcome
-        # The comparison group's end-point share follows from the difference-in-differences as soon as the other
-        # three rates are known, and they can be (the intervention's are printed; a pool that was on benefits all
-        # 36 months before was in work 0 % the month before): it passes the share rule, as in the single case.
-        shared = single or (cell.group != "intervention" and cell.period == "post")
-        if n is None or not (share_ok(with_, n, m) if shared and with_ is not None else n >= m):
-            return False
-    return True
-
-
 # -- figures' data -----------------------------------------------------------------------------------
 
 
-def _status(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _status(c: Collector, ev: Evaluation) -> dict[str, Any]:
     trans = ev.tables["transitions"]
     group_of = {s: g for g, members in STATUS_GROUPS.items() for s in members}
     for arm in [a for a in ("intervention", "control") if a in set(trans["arm"])]:
@@ -534,7 +280,7 @@ def _status(c: _Collector, ev: Evaluation) -> dict[str, Any]:
     return {}
 
 
-def _trajectory(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _trajectory(c: Collector, ev: Evaluation) -> dict[str, Any]:
     """The work share by month since enrolment: each point's parents in and out of work are cells.
 
     A figure's point is drawn at its printed precision, but a point is a share
@@ -554,7 +300,7 @@ def _trajectory(c: _Collector, ev: Evaluation) -> dict[str, Any]:
     return {"trajectory": tuple((str(arm), int(k)) for arm, k in zip(traj["arm"], traj["k"], strict=True))}
 
 
-def _rates(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _rates(c: Collector, ev: Evaluation) -> dict[str, Any]:
     """The before-after figures' rates: shown with the result of the measure that draws them."""
     rates = ev.tables["rates"]
     for spec in ev.declared:
@@ -573,7 +319,7 @@ def _rates(c: _Collector, ev: Evaluation) -> dict[str, Any]:
 # -- baseline and comparison group -------------------------------------------------------------------
 
 
-def _baseline(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _baseline(c: Collector, ev: Evaluation) -> dict[str, Any]:
     base = ev.tables["baseline"]
     arms = tuple(a for a in ("intervention", "control") if a in base.columns)
     rows: list[BaselineRow] = []
@@ -615,158 +361,17 @@ def _baseline(c: _Collector, ev: Evaluation) -> dict[str, Any]:
     return {"baseline_rows": tuple(rows), "baseline_arms": arms}
 
 
-def _status_bar_is_the_table(c: _Collector, arm: str) -> None:
+def _status_bar_is_the_table(c: Collector, arm: str) -> None:
     """The status figure's bar before enrolment adds up the baseline table's status rows of each group."""
     rows = c.baseline_status.get(arm, {})
     for group, members in STATUS_GROUPS.items():
         c.total(f"status/{arm}/baseline_period/{group}", [rows[s] for s in members if s in rows])
 
 
-def _comparison(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
-    od = ev.observational
-    study = ev.event_study
-    facts: dict[str, Any] = {
-        "observational": None,
-        "event_periods": tuple(int(p) for p in study.table["period"]) if study is not None else (),
-        "event_reason": study.reason if study is not None else None,
-        "pretrend_reason": (study.pretrend.reason or "") if study is not None else "",
-    }
-    if od is None:
-        return facts
-    if not od.available or od.matching is None:
-        return facts | {"observational": ObservationalFacts(False, od.reason or "", str(od.kind), od.description)}
-    counts = od.counts
-    c.count("comparison/pool", counts.comparison)
-    c.count("comparison/treated", counts.treated)
-    c.equal("comparison/treated", "flow/intervention/families_enrolled")
-    c.count("comparison/used", counts.treated_used)
-    dropped = {k: n for k, n in od.matching.dropped.items() if k in _DROP_REASONS}
-    c.count("comparison/dropped", counts.treated - counts.treated_used)
-    c.total("comparison/treated", ["comparison/used", "comparison/dropped"])
-    for reason, n in dropped.items():
-        c.count(f"comparison/dropped/{reason}", n)
-    c.total("comparison/dropped", [f"comparison/dropped/{r}" for r in dropped])
-    # With 1–4 left out, the number compared (equal to those included in 1:1 matching) is not given.
-    c.count("comparison/compared", counts.comparison_used, primary=subset_hidden)
-    covariates = _balance(c, od.balance, subset_hidden)
-    if study is not None and study.reason is None:
-        tab = study.table
-        ok = (tab["persons_treated"] >= c.m) & (tab["persons_comparison"] >= c.m)
-        # A point is the intervention's share minus the comparison's, both against the reference month: with the
-        # intervention's drawn (the trajectory) a reader gets the comparison's change since the reference month,
-        # and its share itself where the reference share is printed (0 or a share that passes the rule, as the
-        # balance table's work the month before does). Then each point's comparison share passes the rule too.
-        with_ = (tab["share_comparison"] * tab["persons_comparison"]).round()
-        shares = pd.Series(
-            [share_ok(k, n, c.m) for k, n in zip(with_, tab["persons_comparison"], strict=True)], index=tab.index
-        )
-        reference = tab["period"] == study.reference  # every point is measured against the reference period
-        if bool(shares[reference].all()):
-            ok &= shares
-        ok &= bool(ok[reference].all())
-        for i, (row, good) in enumerate(zip(tab.to_dict("records"), ok, strict=True)):
-            for part, column in (("estimate", "estimate"), ("low", "ci_low"), ("high", "ci_high")):
-                c.stat(f"event/{i}/{part}", row[column], ok=bool(good))
-        test = study.pretrend
-        for part in ("statistic", "df_num", "p_value"):
-            c.public(f"pretrend/{part}", getattr(test, part))
-        # The denominator degrees of freedom count the matched families.
-        c.stat("pretrend/df_den", test.df_den, ok=not subset_hidden, small=False)
-    described = ObservationalFacts(True, "", str(od.kind), od.description, tuple(dropped), covariates, subset_hidden)
-    return facts | {"observational": described}
-
-
-#: What each balance column rests on besides its own rule: the families it averages over, as released counts.
-_BALANCE_FAMILIES = {
-    ("treated", "before"): "flow/intervention/families_enrolled",
-    ("comparison", "before"): "comparison/pool",
-    ("treated", "after"): "comparison/used",
-    ("comparison", "after"): "comparison/compared",
-}
-
-
-def _balance(c: _Collector, bal: pd.DataFrame, subset_hidden: bool) -> tuple[Covariate, ...]:
-    """The balance table's cells, each under its own rule and resting on the families it averages over.
-
-    A mean per family times its families is a count: the number of children
-    per family of the intervention group gives the families back from the
-    children, and the share of matched pool families with two parents gives
-    the matched pool's size (and with it the intervention families left out)
-    when only a few sizes are possible. So every column rests on the count of
-    its families (hidden with it), the intervention's number of children per
-    family on the children too, and its share of two-parent families, a count
-    of families, is linked to the parents: families + two-parent families =
-    parents. A site of the exact covariates is named only when at least
-    ``min_cell`` families (of both groups) live there.
-    """
-    m = c.m
-    if subset_hidden:
-        # The matched intervention families' means would give the 1–4 left out away (by difference with all
-        # of them): the after side compares all intervention families with the matched comparison group.
-        bal = bal.copy()
-        for column in ("mean", "n", "count"):
-            bal[f"{column}_treated_after"] = bal[f"{column}_treated"]
-        bal["smd_after"] = bal["smd_after_all_treated"]
-        bal["flag"] = [wwc_flag(v) for v in bal["smd_after"]]
-    out = []
-    for i, row in enumerate(bal.to_dict("records")):
-        name = str(row["covariate"])
-        site = name[6:] if name.startswith("site: ") else None
-        if site is not None and row["count_treated"] + row["count_comparison"] < m:
-            site = None  # a site of 1–4 families can be an address: its name is not printed
-            label = "covariate_small_site"
-        else:
-            label = f"covariate:{name}"
-        share = name in _SHARE_COVARIATES
-        digits = 2 if row["binary"] or share or name == "distance" else 1
-        out.append(Covariate(name, label, site, bool(row["binary"]), share, digits, str(row["flag"] or "")))
-        for side, columns in (
-            ("before", (("treated", ""), ("comparison", ""))),
-            ("after", (("treated", "_after"), ("comparison", "_after"))),
-        ):
-            keys = []
-            for group, suffix in columns:
-                n = row[f"n_{group}{suffix}"]
-                mean = row[f"mean_{group}{suffix}"]
-                if row["binary"]:
-                    ok = share_ok(row[f"count_{group}{suffix}"], n, m)
-                elif share:
-                    # A mean of each family's share of parents: hidden when 1–4 families have any, or 1–4 have none.
-                    count = row[f"count_{group}{suffix}"]
-                    ok = n >= m and count_ok(count, m) and count_ok(n - count, m)
-                else:
-                    ok = n >= m
-                key = f"balance/{i}/{group}_{side}"
-                # With 1–4 left out the after side's intervention column is all intervention families (as before).
-                as_before = "before" if subset_hidden and group == "treated" else side
-                on = [_BALANCE_FAMILIES[group, as_before]]
-                if group == "treated":
-                    # Also after matching: with every intervention family included it is the same group.
-                    on += _family_counts(c, key, name, row[f"count_treated{suffix}"])
-                # The printed precision only: an exact mean of a matched group would give its size away.
-                c.stat(key, rounded(float(mean), digits), ok=ok, on=on)
-                keys.append(key)
-            smd = row["smd" if side == "before" else "smd_after"]
-            c.stat(f"balance/{i}/smd_{side}", rounded(float(smd), 2), on=keys)
-    return tuple(out)
-
-
-def _family_counts(c: _Collector, key: str, covariate: str, count: float) -> list[str]:
-    """The counts an intervention mean per family gives away with its families: children, two-parent families."""
-    if covariate == "children":
-        return ["flow/intervention/children_enrolled"]
-    if covariate == "two_parents" and math.isfinite(count):
-        c.count(f"{key}/families", count)
-        families, parents = "flow/intervention/families_enrolled", "flow/intervention/parents_enrolled"
-        c.total(parents, [families, f"{key}/families"])  # when every family has one or two parents
-        return [f"{key}/families"]
-    return []
-
-
 # -- survey, savings, sites ---------------------------------------------------------------------------
 
 
-def _survey(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _survey(c: Collector, ev: Evaluation) -> dict[str, Any]:
     """The survey table's cells.
 
     An item answered by fewer than ``min_cell`` families (over every arm) is
@@ -803,149 +408,7 @@ def _survey(c: _Collector, ev: Evaluation) -> dict[str, Any]:
     return {"survey_items": tuple(items), "survey_arms": arms, "survey_small_items": len(every) - len(items)}
 
 
-def _savings(c: _Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
-    sv = ev.measures.get("savings_per_family")
-    account = ev.savings.account if ev.savings is not None else None
-    facts: dict[str, Any] = {
-        "savings": sv is not None,
-        "savings_note": (sv.reason or "") if sv is not None else "",
-        "cost_basis": str(account.cost_basis) if account is not None else None,
-        "cost_design": str(account.design) if account is not None else None,
-        "domains": tuple(str(d) for d in _column(ev, "savings_by_domain", "domain")),
-        "years": tuple(int(str(y)) for y in _column(ev, "savings_by_year", "year")),
-        "sensitivity": tuple(
-            (str(name), float(str(setting)))
-            for name, setting in zip(
-                _column(ev, "savings_sensitivity", "input"), _column(ev, "savings_sensitivity", "setting"), strict=True
-            )
-        ),
-    }
-    if ev.savings is None or sv is None or not isinstance(sv, Amount):
-        return facts
-    if not sv.available:
-        c.unavailable("savings/estimate", sv.reason or "")
-        return facts
-    m = c.m
-    c.amount(
-        "savings/estimate", sv.estimate, primary=not result_ok(sv, m) or _dominated(ev, m), signed=True, headline=True
-    )
-    gross = ["savings/estimate"]
-    for part in ("ci_low", "ci_high"):
-        c.stat(f"savings/{part}", getattr(sv, part), on=gross)
-    acc = ev.savings.account
-    if acc is not None:
-        c.public("savings/programme_total", acc.programme_cost_total)
-        c.public("savings/programme_per_family", acc.programme_cost_per_family)
-        c.stat("savings/net_per_family", acc.net_per_family, on=gross)
-        c.stat("savings/net_total", acc.net_total, on=gross, ok=not subset_hidden, small=False)
-        c.stat("savings/benefit_cost_ratio", acc.benefit_cost_ratio, on=gross)
-        # From the gross, the programme cost and the last twelve months' savings (linked to the horizon rows).
-        annual = ["savings/last_year"] if math.isfinite(sv.parts.last_year_savings_per_family) else []
-        c.stat("savings/break_even_years", acc.break_even_years, on=[*gross, *annual])
-        c.public("savings/price_year", acc.price_year)
-        c.public("savings/discount_rate", acc.discount_rate)
-        # As printed: the exact mean would give its count away.
-        c.stat("savings/mean_window_months", rounded(float(acc.mean_window_months), 1), on=gross)
-    effect = ev.effects.get("savings_per_family")
-    diff = sv.parts.pre_enrolment_monthly_difference
-    if isinstance(effect, Effect) and effect.available and math.isfinite(diff):
-        c.stat("savings/pre_difference", diff, on=gross, ok=result_ok(sv, m))
-    sides: dict[str, list[str]] = {}
-    for name, column in _BREAKDOWNS:
-        frame = ev.tables.get(name)
-        if frame is None or frame.empty:
-            continue
-        rows = []
-        for record in frame.to_dict("records"):
-            row = f"savings/{name}/{record[column]}"
-            for side in ("reference", "intervention"):
-                primary = _amount_primary(record, side, m, ev.config.dominance_share)
-                c.amount(f"{row}/{side}", record[side], primary=primary)
-            c.amount(f"{row}/savings", record["savings"], primary=False, signed=True)
-            c.links.append(Link(((f"{row}/savings", 1.0), (f"{row}/reference", -1.0), (f"{row}/intervention", 1.0))))
-            rows.append(row)
-        sides[name] = rows
-        c.total("savings/estimate", [f"{row}/savings" for row in rows])
-    if len(sides) == 2:
-        domain, year = sides.values()
-        for side in ("reference", "intervention"):
-            terms = [(f"{r}/{side}", 1.0) for r in domain] + [(f"{r}/{side}", -1.0) for r in year]
-            values = [c.cells[k].value * w for k, w in terms]
-            if abs(math.fsum(values)) <= 1e-9 * max(1.0, math.fsum(abs(v) for v in values)):
-                c.links.append(Link(tuple(terms)))
-    _sensitivity(c, ev, sv, sides.get("savings_by_year", []))
-    return facts
-
-
-def _sensitivity(c: _Collector, ev: Evaluation, sv: Amount, years: list[str]) -> None:
-    """The sensitivity rows: each row's savings a cell (its net result is that minus the public programme cost).
-
-    A row of costs moved by a factor is that factor times the gross savings,
-    and a row of the programme cost moved the gross savings themselves
-    (linked). The horizon rows are the gross savings plus or minus the last twelve
-    months' savings (``savings/last_year``, also what the break-even horizon
-    is computed from): with the gross and a year row they are linked, so a
-    year row hidden for its families cannot come back as a difference of two
-    sensitivity rows.
-    """
-    sens = ev.tables.get("savings_sensitivity")
-    if sens is None or sens.empty:
-        return
-    m = c.m
-    gross = sv.estimate
-    annual = sv.parts.last_year_savings_per_family
-    if math.isfinite(annual):
-        c.amount("savings/last_year", annual, primary=False, signed=True)
-        for row in years:  # the last twelve months are a calendar year when E is a December
-            if _close(c.cells[f"{row}/savings"].value, annual):
-                c.equal(f"{row}/savings", "savings/last_year")
-    families = sens[["families_intervention", "families_reference"]]
-    small = ((families > 0) & (families < m)).any(axis=1).tolist()
-    columns = ["input", "setting", "savings_per_family", "net_per_family"]
-    for i, ((name, setting, savings, net), primary) in enumerate(
-        zip(sens[columns].itertuples(index=False), small, strict=True)
-    ):
-        key = f"sensitivity/{i}"
-        if not math.isfinite(savings):
-            c.stat(f"{key}/savings", savings, ok=not primary, small=False)
-            c.stat(f"{key}/net", net, ok=not primary, small=False)
-            continue
-        c.amount(f"{key}/savings", savings, primary=bool(primary), signed=True)
-        c.stat(f"{key}/net", net, on=[f"{key}/savings"])
-        if name in ("expenditure", "unit costs", "programme cost"):
-            # Costs moved by a factor move the savings by it; the programme cost does not move them at all.
-            factor = 1.0 + setting if name != "programme cost" else 1.0
-            if _close(savings, factor * gross):
-                c.links.append(Link(((f"{key}/savings", 1.0), ("savings/estimate", -factor))))
-        if name == "horizon" and "savings/last_year" in c.cells and annual != 0:
-            # The reader knows the coefficient (the discount rate and the mean follow-up are printed).
-            weight = (savings - gross) / annual
-            expected = (1 + ev.config.discount_rate) ** -(sv.parts.mean_window_months / 12) if setting > 0 else -1.0
-            if _close(weight, expected):
-                terms = ((f"{key}/savings", 1.0), ("savings/estimate", -1.0), ("savings/last_year", -weight))
-                c.links.append(Link(terms))
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
-def _amount_primary(record: Mapping[Any, Any], side: str, m: int, share: float) -> bool:
-    """An amount fails on its own: 1 to ``m − 1`` families contribute, or its two largest carry more than ``share``."""
-    contributors = int(record[f"contributors_{side}"])
-    return 0 < contributors < m or (contributors > 0 and record[f"dominance_{side}"] > share)
-
-
-def _dominated(ev: Evaluation, m: int) -> bool:
-    """Whether either side's costs as a whole fail the contributor or the dominance rule (the gross savings)."""
-    total = ev.tables.get("savings_total")
-    if total is None or total.empty:
-        return False
-    (record,) = total.to_dict("records")
-    return any(_amount_primary(record, side, m, ev.config.dominance_share) for side in ("reference", "intervention"))
-
-
-def _sites(c: _Collector, ev: Evaluation, withheld: frozenset[str]) -> dict[str, Any]:
+def _sites(c: Collector, ev: Evaluation, withheld: frozenset[str]) -> dict[str, Any]:
     """Results by site group (the intervention arm), linked to the arm's totals through the families of no site.
 
     Sites of fewer than ``min_cell`` families are one group, ``OTHER_SITES``
@@ -1010,7 +473,7 @@ def _sites(c: _Collector, ev: Evaluation, withheld: frozenset[str]) -> dict[str,
 # -- data quality and appendix ---------------------------------------------------------------------------
 
 
-def _warnings(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _warnings(c: Collector, ev: Evaluation) -> dict[str, Any]:
     warnings = ev.warnings
     if warnings is None or warnings.empty:
         return {"warnings": ()}
@@ -1021,7 +484,7 @@ def _warnings(c: _Collector, ev: Evaluation) -> dict[str, Any]:
     return {"warnings": tuple(out)}
 
 
-def _appendix(c: _Collector, ev: Evaluation) -> dict[str, Any]:
+def _appendix(c: Collector, ev: Evaluation) -> dict[str, Any]:
     """The input files: the row counts of the families, parents and children files, linked to the arms'.
 
     The other files hold a row per person and month, school year, answer or
