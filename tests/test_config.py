@@ -398,6 +398,8 @@ def test_to_dict_is_plain_and_leaves_out_an_absent_caliper():
         "youth_ages",
         "bootstrap_replicates",
         "seed",
+        "inference_draws",
+        "primary_outcomes",
         "discount_rate",
         "programme_cost_dkk",
         "min_cell",

@@ -87,6 +87,9 @@ MIN_CELL_FLOOR = 5
 #: The bootstrap holds replicates × families draws in memory; 100,000 replicates already give percentile
 #: intervals far more precise than the data, and more would take minutes and gigabytes on a large pool.
 _MAX_REPLICATES = 100_000
+#: The inference panel holds draws × families weights and assignments for all effects at once; 20,000 draws give
+#: p-values to ±0.003 at 5 % and keep that within a few hundred MiB for a trial of thousands of families.
+_MAX_DRAWS = 20_000
 #: numpy takes any non-negative seed, but only one that fits a signed 64-bit integer can be written back
 #: to ``evaluation.toml`` (TOML integers are 64-bit) and re-entered exactly.
 _SEED_LIMIT = 2**63
@@ -346,6 +349,15 @@ class Config(BaseModel):
         Year → consumer price index (positive, at most 1,000,000), added to
         (and overriding) the shipped Danmarks Statistik index; needed for
         years it does not cover.
+    inference_draws
+        Draws of the wild cluster bootstrap and re-randomisations of the
+        randomisation test (99–20,000), shared by every effect, seeded by
+        ``seed``. When the trial's possible assignments are at most this
+        many, all of them are used (an exact test).
+    primary_outcomes
+        The measures whose effects are the evaluation's primary outcomes
+        (a family of their own in the multiplicity adjustment; the headline
+        names them); every other effect is secondary.
     design
         ``auto``: effects against the control arm when there is one, else
         against a matched comparison pool; ``randomised`` or
@@ -362,6 +374,8 @@ class Config(BaseModel):
     youth_ages: tuple[_Age, _Age] = (13, 17)
     bootstrap_replicates: Annotated[_Whole, Field(ge=1, le=_MAX_REPLICATES)] = 2000
     seed: Annotated[_Whole, Field(ge=0, lt=_SEED_LIMIT)] = 20190901
+    inference_draws: Annotated[_Whole, Field(ge=99, le=_MAX_DRAWS)] = 2000
+    primary_outcomes: tuple[str, ...] = ("parents_in_work_or_education",)
     discount_rate: Annotated[_Real, Field(ge=0, lt=1)] = 0.0
     programme_cost_dkk: Annotated[_Real, Field(ge=0, le=_MAX_PROGRAMME_COST)] | None = None
     min_cell: Annotated[_Whole, Field(ge=MIN_CELL_FLOOR, le=_MAX_MIN_CELL)] = 5
@@ -403,6 +417,14 @@ class Config(BaseModel):
                 _refuse(f"Unknown status {item!r}. Use: {', '.join(STATUS.codes)}.")
             codes.append(code)
         return tuple(dict.fromkeys(codes))
+
+    @field_validator("primary_outcomes", mode="before")
+    @classmethod
+    def _primary(cls, value: Any) -> tuple[str, ...]:
+        # Which ids exist is the registry's to say; evaluate() checks them against the measures it computes.
+        if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) and v for v in value):
+            _refuse(_HINTS["primary_outcomes"])
+        return tuple(dict.fromkeys(value))
 
     @field_validator("youth_ages", mode="before")
     @classmethod
@@ -565,6 +587,7 @@ class Config(BaseModel):
         out = self.model_dump()
         out["work_or_education"] = list(self.work_or_education)
         out["youth_ages"] = list(self.youth_ages)
+        out["primary_outcomes"] = list(self.primary_outcomes)
         out["survey_scales"] = {k: list(v) for k, v in self.survey_scales.items()}
         out["price_index"] = {str(k): v for k, v in self.price_index.items()}
         cmp = out["comparison"]
@@ -607,6 +630,8 @@ _HINTS: dict[str, str] = {
     ),
     "bootstrap_replicates": f"bootstrap_replicates must be a whole number from 1 to {_MAX_REPLICATES:,}.",
     "seed": "seed must be a whole number ≥ 0 and below 2**63 (a 64-bit integer).",
+    "inference_draws": f"inference_draws must be a whole number from 99 to {_MAX_DRAWS:,}.",
+    "primary_outcomes": 'Give a non-empty list of measure ids, e.g. ["parents_in_work_or_education"].',
     "discount_rate": "discount_rate must be a number from 0 and below 1.",
     "programme_cost_dkk": (
         f"programme_cost_dkk must be a number from 0 and at most {_MAX_PROGRAMME_COST:,.0f} (the total cost in DKK)."
@@ -656,8 +681,12 @@ def _shown(key: str, value: Any) -> str:
     return str(value)
 
 
-def _bad(source: str, key: str, value: str, hint: str) -> Failure:
+def config_failure(source: str, key: str, value: str, hint: str) -> Failure:
+    """The failure record of one refused setting (for checks that need more than the settings themselves)."""
     return Failure("config", source, key, None, "", value, Rule.BAD_CONFIG, hint)
+
+
+_bad = config_failure
 
 
 def _show(value: Any) -> str:

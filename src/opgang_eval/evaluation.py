@@ -21,9 +21,12 @@ from .comparison import (
     no_comparison,
     observational_design,
     randomised,
+    resamples,
 )
-from .config import MIN_CELL_FLOOR, Config
+from .comparison.multiplicity import multiplicity_table
+from .config import MIN_CELL_FLOOR, Config, config_failure
 from .costs.savings import SavingsAccount, savings_account
+from .errors import ConfigError
 from .loading import Extracts, Source
 from .measures.descriptive import baseline_table, flow_table, rates_table, trajectory_table, transition_table
 from .measures.frames import Frames, build_frames
@@ -222,7 +225,9 @@ def evaluate(
         declared = measures()  # the registry as it is now: what this evaluation computed and reports
         arms = {arm: {m.id: m.compute(inputs, arm) for m in declared} for arm in fr.arms()}
         bar.step("effects")
-        effects = {m.id: estimate_effect(m, inputs, arms) for m in declared}
+        _check_primary(cfg, declared)
+        shared = resamples(fr, design, cfg)
+        effects = {m.id: estimate_effect(m, inputs, arms, shared) for m in declared}
         bar.step("event study")
         extra: dict[str, pd.DataFrame] = {}
         study = None
@@ -244,6 +249,7 @@ def evaluate(
             "trajectory": trajectory_table(fr, cfg),
             "rates": rates_table(fr, cfg),
             "by_site": _by_site_frame(by_site),
+            "multiplicity": multiplicity_table(effects, cfg.primary_outcomes),
             **account.tables(),
             **extra,
         }
@@ -289,6 +295,15 @@ def _populations(fr: Frames, min_cell: int) -> dict[str, np.ndarray]:
             ids = fr.codes.person_ids[part["pc"].to_numpy()]
             out[f"arm:{arm}/{unit}"] = np.sort(np.array([f"{prefix}:{i}" for i in ids], dtype=object))
     return out
+
+
+def _check_primary(cfg: Config, declared: tuple[Measure, ...]) -> None:
+    """Every primary outcome must be a measure this evaluation computes an effect of."""
+    ids = [m.id for m in declared]
+    unknown = [m for m in cfg.primary_outcomes if m not in ids]
+    if unknown:
+        hint = f"primary_outcomes must name measures of this evaluation: {', '.join(ids)}."
+        raise ConfigError.from_failures([config_failure("config", "primary_outcomes", repr(unknown[0]), hint)])
 
 
 def _choose_design(fr: Frames, cfg: Config) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal, Self
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Effect",
     "EffectCell",
     "EffectParts",
+    "NullDraws",
     "Parts",
     "RateChangeParts",
     "RelativeChange",
@@ -317,7 +319,7 @@ class Result:
             "reason": self.reason,
         }
         for f in fields(self):
-            if f.name not in row and f.name != "parts":
+            if f.name not in row and f.name != "parts" and f.metadata.get("tidy", True):
                 row[f.name] = getattr(self, f.name)
         row.update(self.parts.to_dict())
         return row
@@ -388,12 +390,47 @@ class Amount(Result):
 
 
 @dataclass(frozen=True)
+class NullDraws:
+    """The resampling draws of an effect's test of no effect, kept for the family-wise adjustment and the figure.
+
+    Attributes
+    ----------
+    method
+        ``randomisation`` (randomised design) or ``wild_bootstrap``.
+    t
+        The draws' t statistics under the null of no effect (the same draws,
+        in the same order, for every effect of the evaluation).
+    estimates
+        The re-randomised estimates under the sharp null of no effect
+        (randomisation only; ``None`` otherwise): the null distribution.
+    exact
+        The draws are every assignment the trial could have made.
+    observed_t
+        The effect's own CR1 t statistic.
+    """
+
+    method: str
+    t: np.ndarray
+    estimates: np.ndarray | None
+    exact: bool
+    observed_t: float
+
+
+@dataclass(frozen=True)
 class Effect(Result):
     """Intervention minus comparison, with the design it rests on.
 
     ``scale`` says what the difference is: ``percentage_points`` of a share
     (stored as a fraction, 0.10 = 10 pp), ``rate_difference`` for a
     difference-in-differences of rates, ``DKK`` for amounts.
+
+    ``inference`` is the effect's inference panel: one row per method
+    (``CR1`` — the interval above —, ``CR2``, ``wild_bootstrap``,
+    ``randomisation``), columns ``estimate``, ``std_error``, ``df``,
+    ``p_value``, ``ci_low``, ``ci_high``, ``draws``, ``exact`` and the
+    ``reason`` where a method does not apply (see
+    :mod:`opgang_eval.comparison.panel`). ``null_draws`` holds the draws
+    behind it.
     """
 
     parts: EffectParts = field(default_factory=EffectParts)
@@ -401,6 +438,8 @@ class Effect(Result):
     design: Design = "randomised"
     std_error: float = _NAN
     p_value: float = _NAN
+    inference: pd.DataFrame | None = field(default=None, repr=False, compare=False, metadata={"tidy": False})
+    null_draws: NullDraws | None = field(default=None, repr=False, compare=False, metadata={"tidy": False})
 
     kind: ClassVar[str] = "effect"
 

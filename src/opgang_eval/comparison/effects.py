@@ -30,6 +30,8 @@ from scipy import stats
 from ..measures.registry import AnalysisRows, Contrast, Inputs, Measure
 from ..results import Effect, EffectCell, EffectParts, Result
 from .design import ComparisonDesign
+from .inference import Regression
+from .panel import Resamples, inference_panel, unavailable_panel
 
 __all__ = ["SE_CONVENTION", "estimate_effect", "regression_effect"]
 
@@ -115,12 +117,33 @@ def unavailable_effect(measure: Measure, design: ComparisonDesign, reason: str, 
     return Effect.unavailable(measure.id, "effect", reason, method, scale=scale, design=design.kind)
 
 
-def estimate_effect(measure: Measure, inputs: Inputs, arms: Mapping[str, Mapping[str, Result]]) -> Effect:
+#: The panel of an effect that is not one coefficient of a regression (the savings: a bootstrap of families).
+NOT_REGRESSION = "the effect is not a regression coefficient; its interval is the one given with it"
+
+
+def estimate_effect(
+    measure: Measure,
+    inputs: Inputs,
+    arms: Mapping[str, Mapping[str, Result]],
+    shared: Resamples | None = None,
+) -> Effect:
     """Intervention − reference of ``measure`` in the evaluation's design (a reason when there is none).
 
     ``arms`` holds the measures already computed per arm: their estimates
     go into the effect's parts (both arms' values, the relative effect).
+    ``shared`` holds the evaluation's draws for the inference panel
+    (:func:`~.panel.resamples`); without it the panel says why it is empty.
     """
+    effect = _estimate(measure, inputs, arms, shared)
+    if effect.inference is None:
+        why = effect.reason or (NOT_REGRESSION if measure.effect is not None else "no draws were made")
+        effect = replace(effect, inference=unavailable_panel(why))
+    return effect
+
+
+def _estimate(
+    measure: Measure, inputs: Inputs, arms: Mapping[str, Mapping[str, Result]], shared: Resamples | None
+) -> Effect:
     design = inputs.design
     if measure.effect is not None:
         return measure.effect(inputs)
@@ -145,7 +168,7 @@ def estimate_effect(measure: Measure, inputs: Inputs, arms: Mapping[str, Mapping
         weights = rows.weight
     else:
         weights = family_weight if rows.weight is None else rows.weight * family_weight
-    return _fit(measure, rows, weights, contrast, design, arms)
+    return _fit(measure, rows, weights, contrast, design, arms, shared)
 
 
 def _fit(
@@ -155,6 +178,7 @@ def _fit(
     contrast: Contrast,
     design: ComparisonDesign,
     arms: Mapping[str, Mapping[str, Result]],
+    shared: Resamples | None,
 ) -> Effect:
     did = contrast == "difference_in_differences"
     treat = rows.treated.astype(float)
@@ -177,7 +201,21 @@ def _fit(
     n = int(np.unique(rows.pc).size)
     y = rows.y.astype(float)
     effect = regression_effect(measure.id, y, columns, term, rows.fc, weights, n, method, measure.effect_scale, parts)
-    return replace(effect, design=design.kind)
+    effect = replace(effect, design=design.kind)
+    if not effect.available or shared is None:
+        return effect
+    x = np.column_stack(columns)
+    families, cluster = np.unique(rows.fc, return_inverse=True)
+    treated = np.zeros(len(families), dtype=bool)
+    treated[cluster] = rows.treated
+    moving = np.zeros_like(x)  # the columns that move with the arm: treat, and treat × post
+    moving[:, 1] = 1.0
+    if did:
+        moving[:, 3] = rows.post
+    reg = Regression(y, x, term, cluster, weights, treated, moving)
+    own = (effect.estimate, effect.std_error, effect.p_value, effect.ci_low, effect.ci_high)
+    frame, draws = inference_panel(reg, families, own, design, shared, effect.level)
+    return replace(effect, inference=frame, null_draws=draws)
 
 
 def _parts(

@@ -231,6 +231,38 @@ def forest(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number,
     return fig
 
 
+def null_distribution(
+    data: pd.DataFrame, observed: float, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None
+) -> Figure:
+    """The randomisation distribution of an effect as a histogram, with the observed effect as a line.
+
+    ``data``: columns left, right (bin edges, percentage points) and share
+    (of the draws); ``observed`` in percentage points (NaN: no line).
+    """
+    with _style():
+        fig, ax = _axes(ax, (6.4, 3.0))
+        left = data["left"].to_numpy(dtype=float)
+        width = data["right"].to_numpy(dtype=float) - left
+        ax.bar(
+            left,
+            data["share"].to_numpy(dtype=float),
+            width=width,
+            align="edge",
+            color=PALETTE["control"],
+            edgecolor="white",
+            linewidth=0.5,
+            label=labels["null"],
+        )
+        if np.isfinite(observed):
+            ax.axvline(observed, color=PALETTE["intervention"], lw=2, label=labels["observed"])
+        ax.set_xlabel(labels["x"])
+        ax.set_ylabel(labels["y"])
+        _ticks(ax.xaxis, number)
+        _ticks(ax.yaxis, _percent)
+        ax.legend(loc="upper left")
+    return fig
+
+
 def love_plot(data: pd.DataFrame, labels: Mapping[str, str], number: Fmt = _number, ax: Axes | None = None) -> Figure:
     """Absolute standardised mean differences before and after adjustment, one row per covariate.
 

@@ -29,6 +29,7 @@ Keys (``<arm>`` is an arm of the flow table, ``<m>`` a measure id):
 ``baseline/<i>/<arm>``, ``baseline/<i>/smd``        baseline table (share parts: ``/yes``, ``/no``)
 ``comparison/...``, ``balance/<i>/<column>``        the comparison group's counts and balance table
 ``event/<i>/estimate|low|high``, ``pretrend/...``   the event study and its joint test
+``inference/...``, ``multiplicity/...``, ``null/...``  the robustness section (:mod:`.collect_inference`)
 ``survey/<arm>/<item>/<column>``                    the survey table
 ``savings/...``, ``sensitivity/<i>/savings|net``    the savings account, breakdowns and sensitivity
 ``site/<site>/<m>/estimate|n``                      results by site (share parts too)
@@ -52,6 +53,7 @@ from ..config import MIN_CELL_FLOOR
 from ..evaluation import Evaluation
 from ..results import Effect, RelativeChange, Share
 from .collect_comparison import comparison, observational_effect_ok
+from .collect_inference import inference
 from .collect_savings import savings
 from .collector import Collector, count_ok, result_ok, share_ok
 from .values import STATUS_GROUPS, BaselineRow, Facts, Release, Source, Warning
@@ -96,6 +98,7 @@ def collect(ev: Evaluation, *, withheld: Sequence[str] = ()) -> Release:
     facts: dict[str, Any] = {
         **_flow(c, ev, subset_hidden),
         **_results(c, ev),
+        **inference(c, ev),
         **_status(c, ev),
         **_trajectory(c, ev),
         **_rates(c, ev),

@@ -197,6 +197,36 @@ class Facts:
     has_intervention: bool
     warnings: tuple[Warning, ...]
     sources: tuple[Source, ...]
+    #: The inference panel's words (``None``: no effect has one, e.g. without a comparison group).
+    inference: InferenceFacts | None = None
+
+
+@dataclass(frozen=True)
+class InferenceFacts:
+    """What the robustness section says about the inference panel, besides its numbers.
+
+    Attributes
+    ----------
+    measures
+        The effects with a panel (regression effects that were estimated), in report order.
+    resampling
+        The test the multiplicity adjustment and the headline use: ``randomisation`` or ``wild_bootstrap``.
+    exact, draws
+        Whether the randomisation test enumerated every assignment, and how many draws or assignments it used.
+    primary
+        The primary outcomes (settings), in order.
+    null_measure, null_edges
+        The primary outcome whose randomisation distribution is drawn (``None``: no figure) and the
+        histogram's bin edges, in the effect's printed unit (percentage points).
+    """
+
+    measures: tuple[str, ...]
+    resampling: str
+    exact: bool
+    draws: int
+    primary: tuple[str, ...]
+    null_measure: str | None = None
+    null_edges: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .methods import limitations, methods
 from .page import Page
 from .quality import appendix, data_quality
 from .results import before_after, forest, results, status_flow, trajectory
+from .robustness import null_figure, robustness
 from .savings import domain_figure, savings, tornado, year_figure
 from .sites import by_site
 from .survey import survey
@@ -33,6 +34,7 @@ FIGURE_BUILDERS: dict[str, Callable[[Page], Figure | None]] = {
     "school_absence": lambda p: before_after(p, "school_absence"),
     "youth_jobs": lambda p: before_after(p, "youth_jobs"),
     "forest": forest,
+    "randomisation": null_figure,
     "love_plot": love_plot,
     "event_study": event_study,
     "savings_by_domain": domain_figure,
@@ -46,6 +48,7 @@ _SECTIONS: tuple[Callable[[Page], Section | None], ...] = (
     baseline,
     comparison_group,
     results,
+    robustness,
     survey,
     savings,
     by_site,

@@ -52,6 +52,7 @@ def headline(p: Page) -> list[str]:
         saved = p.value("savings/estimate")
         key = "headline:savings" if saved >= 0 else "headline:savings_higher"
         out.append(w(key, amount=f.dkk(abs(saved)), ci=p.ci_words("savings", "dkk"), net=net))
+    out += _primary(p)
     if p.shown(f"{_EFFECT}/estimate"):
         effect = p.value(f"{_EFFECT}/estimate")
         size = f.points(abs(effect), signed=False)
@@ -61,4 +62,17 @@ def headline(p: Page) -> list[str]:
             out.append(w(key, group=w(f"group:{p.facts.design}"), size=size, ci=ci))
         else:
             out.append(w("headline:effect_higher" if effect >= 0 else "headline:effect_lower", size=size, ci=ci))
+    return out
+
+
+def _primary(p: Page) -> list[str]:
+    """The primary outcome(s), each with the p-value of the test the evaluation rests its inference on."""
+    facts = p.facts.inference
+    if facts is None:
+        return []
+    key = "headline:primary" if facts.resampling == "randomisation" else "headline:primary_observational"
+    out = []
+    for m in (m for m in facts.primary if p.shown(f"multiplicity/{m}/p_value")):
+        shown = p.say(f"multiplicity/{m}/p_value", "p_value")  # "<0.001" when it is that small
+        out.append(p.w(key, measure=p.w(f"measure:{m}"), p=f"p {shown}" if shown.startswith("<") else f"p = {shown}"))
     return out

@@ -57,6 +57,16 @@ def methods(p: Page) -> Section:
         paragraphs.append(p.w("method:effects", fixed_effects=fixed))
     elif p.observational:
         paragraphs.append(p.w("method:observational", end=p.end))
+    if p.facts.inference is not None:
+        facts = p.facts.inference
+        paragraphs.append(
+            p.w(
+                "method:inference",
+                resampling=p.w(f"resampling:{facts.resampling}"),
+                why=p.w(f"method:why:{facts.resampling}"),
+                primary=", ".join(p.w(f"measure:{m}") for m in facts.primary),
+            )
+        )
     paragraphs.append(p.w("suppressed_note", min_cell=p.m, marker=p.marker))
     return Section("methods", p.w("methods"), paragraphs)
 

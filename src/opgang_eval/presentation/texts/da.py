@@ -392,4 +392,68 @@ WORDS: dict[str, str] = {
     "wwc:fails": "ubalance",
     "wwc:satisfied": "god balance",
     "year": "År",
+    "measure": "Udfald",
+    "draws_short": "træk",
+    "family": "Familie",
+    "family:primary": "primær",
+    "family:secondary": "sekundær",
+    "figure_null": (
+        "Randomiseringsfordelingen for effekten på {measure}: den forskel, hver ny lodtrækning af familierne inden "
+        "for strata ville have givet, hvis indsatsen ingen effekt havde, og den observerede forskel"
+    ),
+    "headline:primary": (
+        "Primært udfald: {measure}. Randomiseringstesten, der trækker forsøgets egen lodtrækning af familier om, "
+        "giver {p}."
+    ),
+    "headline:primary_observational": "Primært udfald: {measure}. Den vilde cluster-bootstrap giver {p}.",
+    "inference:CR1": "Klyngerobust (CR1), t med familier − 1 frihedsgrader",
+    "inference:CR2": "Bias-reduceret klyngerobust (CR2), Satterthwaite-frihedsgrader",
+    "inference:df": "Frihedsgrader",
+    "inference:method": "Metode",
+    "inference:randomisation": "Randomiseringstest (ny lodtrækning inden for strata)",
+    "inference:wild_bootstrap": "Vild cluster-bootstrap (med nulhypotesen pålagt)",
+    "method:inference": (
+        "Hver effekt testes også på fire måder (afsnittet “Effekternes robusthed”). Det primære udfalds p-værdi i "
+        "hovedresultaterne er fra {resampling}: {why} Udfaldene er delt i en primær familie ({primary}) og en "
+        "sekundær familie; inden for hver er p-værdierne justeret for, at flere udfald testes (Romano–Wolf step-down,"
+        " fra de samme træk), og skærpede q-værdier (Anderson 2008) er angivet."
+    ),
+    "method:why:randomisation": (
+        "den trækker forsøgets egen lodtrækning af hele familier inden for strata om, så den holder præcist uanset "
+        "antallet af familier, hvor klyngerobuste t-test kan være for liberale med få familier."
+    ),
+    "method:why:wild_bootstrap": (
+        "randomiseringsinferens gælder ikke for en sammenligningsgruppe, der ikke er lodtrukket, og den vilde "
+        "cluster-bootstrap med nulhypotesen pålagt holder bedre end klyngerobuste t-test med få familier; den tager "
+        "matchningen eller vægtene for givet."
+    ),
+    "multiplicity": "Flere udfald testet: justerede p-værdier og q-værdier",
+    "multiplicity:note": (
+        "p-værdi: {resampling}. Justeret p: Romano–Wolf step-down inden for familien (sandsynligheden for mindst ét "
+        "falsk fund blandt dens udfald er højst niveauet). q-værdi: Andersons skærpede q (den forventede andel falske"
+        " fund blandt de fundne)."
+    ),
+    "null_draws": "Nye lodtrækninger",
+    "observed": "Observeret effekt",
+    "p_adjusted": "Justeret p",
+    "q_value": "q-værdi",
+    "resampling:randomisation": "randomiseringstesten",
+    "resampling:wild_bootstrap": "den vilde cluster-bootstrap",
+    "robustness": "Effekternes robusthed",
+    "robustness:estimate": "Estimeret effekt: {estimate}.",
+    "robustness:exact": "Forsøget kunne kun lodtrækkes på så få måder, at randomiseringstesten brugte dem alle.",
+    "robustness:intro": (
+        "Et forsøg af denne størrelse kræver mere end én måde at vurdere effekterne på. Hver effekt vises med fire "
+        "intervaller og p-værdier: klyngerobust (CR1, som i resultaterne), den bias-reducerede CR2 med "
+        "Satterthwaite-frihedsgrader, den vilde cluster-bootstrap ({draws} træk, Rademacher-vægte, eller Webbs når et"
+        " stratum har færre end 12 familier) og, hvor familierne blev lodtrukket, randomiseringstesten ({draws} nye "
+        "lodtrækninger af familierne inden for deres strata). Bootstrap- og randomiseringsintervallerne er de "
+        "effekter, testen ikke afviser. Primært udfald: {primary}."
+    ),
+    "robustness:monte_carlo": (
+        "Randomiseringstesten brugte tilfældige nye lodtrækninger; dens p-værdi er (1 + antal mindst lige så "
+        "ekstreme)/(træk + 1)."
+    ),
+    "robustness:table": "{measure}: effekten efter fire metoder",
+    "share_of_draws": "Andel af lodtrækninger",
 }

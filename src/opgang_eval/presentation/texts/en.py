@@ -383,4 +383,69 @@ WORDS: dict[str, str] = {
     "wwc:fails": "imbalanced",
     "wwc:satisfied": "balanced",
     "year": "Year",
+    "measure": "Outcome",
+    "draws_short": "draws",
+    "family": "Family",
+    "family:primary": "primary",
+    "family:secondary": "secondary",
+    "figure_null": (
+        "Randomisation distribution of the effect on {measure}: the difference each re-randomisation of the families "
+        "within strata would have given if the intervention had no effect, and the difference observed"
+    ),
+    "headline:primary": (
+        "Primary outcome: {measure}. The randomisation test, which re-draws the trial's own assignment of families, "
+        "gives {p}."
+    ),
+    "headline:primary_observational": "Primary outcome: {measure}. The wild cluster bootstrap gives {p}.",
+    "inference:CR1": "Cluster-robust (CR1), t with families − 1 df",
+    "inference:CR2": "Bias-reduced cluster-robust (CR2), Satterthwaite df",
+    "inference:df": "Degrees of freedom",
+    "inference:method": "Method",
+    "inference:randomisation": "Randomisation test (re-randomised within strata)",
+    "inference:wild_bootstrap": "Wild cluster bootstrap (null imposed)",
+    "method:inference": (
+        "Each effect is also tested four ways (section “Robustness of the effects”). The headline p-value of the "
+        "primary outcome is the {resampling}: {why} Outcomes are grouped into a primary family ({primary}) and a "
+        "secondary family; within each, p-values are adjusted for testing several outcomes (Romano–Wolf step-down, "
+        "from the same draws) and sharpened q-values (Anderson 2008) are given."
+    ),
+    "method:why:randomisation": (
+        "it re-draws the trial's own random assignment of whole families within strata, so it holds exactly whatever "
+        "the number of families, where cluster-robust t tests can be too liberal with few families."
+    ),
+    "method:why:wild_bootstrap": (
+        "randomisation inference does not apply to a comparison group that was not randomised, and the wild cluster "
+        "bootstrap with the null imposed holds better than cluster-robust t tests with few families; it takes the "
+        "matching or weights as given."
+    ),
+    "multiplicity": "Several outcomes tested: adjusted p-values and q-values",
+    "multiplicity:note": (
+        "p-value: the {resampling}. Adjusted p: Romano–Wolf step-down within the family (the probability of any false"
+        " finding among its outcomes is at most the level). q-value: Anderson's sharpened q (the expected share of "
+        "false findings among those declared)."
+    ),
+    "null_draws": "Re-randomisations",
+    "observed": "Observed effect",
+    "p_adjusted": "Adjusted p",
+    "q_value": "q-value",
+    "resampling:randomisation": "randomisation test",
+    "resampling:wild_bootstrap": "wild cluster bootstrap",
+    "robustness": "Robustness of the effects",
+    "robustness:estimate": "Estimated effect: {estimate}.",
+    "robustness:exact": (
+        "The trial could be assigned in so few ways that the randomisation test used every one of them."
+    ),
+    "robustness:intro": (
+        "A trial of this size calls for more than one way of judging its effects. Each effect is shown with four "
+        "intervals and p-values: cluster-robust (CR1, as the results), the bias-reduced CR2 with Satterthwaite "
+        "degrees of freedom, the wild cluster bootstrap ({draws} draws, Rademacher weights, or Webb's when a stratum "
+        "has fewer than 12 families) and, where the families were randomised, the randomisation test ({draws} "
+        "re-randomisations of the families within their strata). The bootstrap and randomisation intervals are the "
+        "effects the test does not reject. Primary outcome: {primary}."
+    ),
+    "robustness:monte_carlo": (
+        "The randomisation test used random re-randomisations; its p-value is (1 + hits)/(draws + 1)."
+    ),
+    "robustness:table": "{measure}: the effect by four methods",
+    "share_of_draws": "Share of re-randomisations",
 }
