@@ -251,7 +251,7 @@ def test_no_common_support_makes_every_effect_unavailable(tmp_path):
     assert not ev.observational.available
     assert ev.event_study is None
     assert ev.tables["balance"].empty
-    assert len(ev.effects) == 6
+    assert len(ev.effects) == 7
     for measure, r in ev.effects.items():
         assert math.isnan(r.estimate), measure
         assert "common support" in r.reason, measure

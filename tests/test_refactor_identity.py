@@ -53,7 +53,9 @@ def test_every_text_is_as_before_the_refactor(both):
     # the default "randomised"; now on the design the evaluation has, "before_after" (the one vocabulary, #8).
     fixed = [c for c in changed if c[0][1].endswith("/design") and (c[1], c[2]) == ("randomised", "before_after")]
     assert {c[0][0] for c in fixed} <= {"no_control"}
-    assert not [c for c in changed if c not in fixed], sorted(changed, key=str)[:10]
+    # A measure added since (#10: the flexjob share of all parents) brings texts of its own and changes no other.
+    added = [c for c in changed if c[1] is None and "parents_in_flexjob" in c[0][1]]
+    assert not [c for c in changed if c not in fixed and c not in added], sorted(changed, key=str)[:10]
 
 
 def test_every_number_is_as_before_the_refactor(both):
@@ -70,7 +72,10 @@ def test_every_number_is_as_before_the_refactor(both):
     new = sorted(
         k
         for k in now
-        if k not in before and not math.isnan(now[k]) and not (k[1].startswith(added) and k[1].endswith("/families"))
+        if k not in before
+        and not math.isnan(now[k])
+        and not (k[1].startswith(added) and k[1].endswith("/families"))
+        and "parents_in_flexjob" not in k[1]  # a measure added since (#10), whose own numbers are all new
     )
     assert not new, new[:10]
     moved = [

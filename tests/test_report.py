@@ -167,12 +167,26 @@ HEADLINE_EN = [
 ]
 
 
-def test_headline_danish(ctx_da):
-    assert ctx_da.headline == HEADLINE_DA
+def _primary_p(ev) -> float:
+    """The primary outcome's randomisation p-value (its value is tested against enumeration in test_inference.py)."""
+    return ev.effects["parents_in_work_or_education"].inference.loc["randomisation", "p_value"]
 
 
-def test_headline_english(ctx_en):
-    assert ctx_en.headline == HEADLINE_EN
+def test_headline_danish(ctx_da, ev):
+    p = f"{_primary_p(ev):.3f}".replace(".", ",")
+    primary = (
+        "Primært udfald: Forældre i beskæftigelse eller uddannelse. Randomiseringstesten, der trækker forsøgets egen "
+        f"lodtrækning af familier om, giver p = {p}."
+    )
+    assert ctx_da.headline == [*HEADLINE_DA, primary]
+
+
+def test_headline_english(ctx_en, ev):
+    primary = (
+        "Primary outcome: Parents in work or education. The randomisation test, which re-draws the trial's own "
+        f"assignment of families, gives p = {_primary_p(ev):.3f}."
+    )
+    assert ctx_en.headline == [*HEADLINE_EN, primary]
 
 
 def test_title_subtitle_and_date(ctx_da, ctx_en):
@@ -197,6 +211,7 @@ def test_flow_table_danish(ctx_da):
         ["Forældre med status i august 2023", "17", "14"],
         ["Indgår i: Forældre i beskæftigelse eller uddannelse", "17", "14"],
         ["Indgår i: Heraf i fleksjob", "10", "5"],  # parents in work or education
+        ["Indgår i: Forældre i fleksjob", "17", "14"],
         ["Indgår i: Forældre på førtidspension", "17", "14"],
         ["Indgår i: Ændring i børnenes skolefravær", "12", "<5"],  # three control children
         ["Indgår i: Ændring i andelen af unge med fritidsjob", "12", "12"],
@@ -216,7 +231,7 @@ def test_flow_table_english(ctx_en):
     assert flow.header == ["Step", "Intervention", "Control"]
     assert flow.rows[3] == ["Families who left before the end", "<5", "0"]
     assert flow.rows[4] == ["Parents with a status in August 2023", "17", "14"]
-    assert flow.rows[8] == ["Analysed: Change in children's school absence", "12", "<5"]
+    assert flow.rows[9] == ["Analysed: Change in children's school absence", "12", "<5"]
 
 
 # -- baseline ---------------------------------------------------------------------------------------------
@@ -297,7 +312,7 @@ def test_shares_with_a_small_part_are_hidden(ctx_da):
     flex = rows_by_label(ctx_da, "flexjob_share_of_work_or_education")
     assert flex["Indsats"] == [f"50{NB}%", wilson_da(5, 10), "10"]
     assert flex["Kontrol"] == ["<5", "<5", "5"]
-    assert flex["Forskel"][:2] == ["<5", "<5"]  # an effect needs both arms shown
+    assert flex["Forskel (beskrivende)"][:2] == ["<5", "<5"]  # an effect needs both arms shown
     # early retirement: control 2 of 14 → hidden; intervention 5 of 17 is withheld as well, since with the
     # work share (10 of 17) it gives the 2 parents on benefits away (see the headline above)
     retired = rows_by_label(ctx_da, "early_retirement_share")
@@ -416,7 +431,7 @@ def test_by_site_table_header_and_tiny_site(ctx_da):
     assert "Øvrige områder" in t.note and "5" in t.note
     # Tilst: two intervention families, one parent and one child each → every share hidden;
     # neither youth had a job before, so the relative change cannot be computed ("–").
-    assert [row[2] for row in t.rows] == ["<5", "<5", "<5", "<5", "–"]
+    assert [row[2] for row in t.rows] == ["<5", "<5", "<5", "<5", "<5", "–"]
 
 
 def test_appendix_inputs_cite_every_file_with_its_sha256(ctx_da, folder):
@@ -537,7 +552,8 @@ def test_html_holds_the_headline_and_date(rendered):
     html = (rendered["da"] / "report.html").read_text(encoding="utf-8")
     assert '<html lang="da">' in html
     items = re.findall(r"<li>(.*?)</li>", re.search(r'<section class="headline".*?</section>', html, re.S).group(0))
-    assert [i.replace("&#39;", "'") for i in items] == HEADLINE_DA
+    assert [i.replace("&#39;", "'") for i in items][:-1] == HEADLINE_DA
+    assert items[-1].startswith("Primært udfald: Forældre i beskæftigelse eller uddannelse.")
     assert f"Udarbejdet 15. januar 2024 med opgang-eval {__version__}" in html
 
 
@@ -549,9 +565,19 @@ def test_spreadsheet_holds_every_table(rendered, ctx_da):
         "baseline",
         "parents_in_work_or_education",
         "flexjob_share_of_work_or_edu",
+        "parents_in_flexjob",
         "early_retirement_share",
         "school_absence_change",
         "youth_job_rate_change",
+        "multiplicity",
+        "lee_bounds",
+        "robustness_summary_index",
+        "robustness_parents_in_work_o",
+        "robustness_flexjob_share_of_",
+        "robustness_parents_in_flexjo",
+        "robustness_early_retirement_",
+        "robustness_school_absence_ch",
+        "robustness_youth_job_rate_ch",
         "survey",
         "cost_account",
         "savings_by_domain",

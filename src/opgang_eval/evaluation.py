@@ -23,7 +23,10 @@ from .comparison import (
     randomised,
     resamples,
 )
+from .comparison.ancova import ancova_table
+from .comparison.bounds import lee_table
 from .comparison.multiplicity import multiplicity_table
+from .comparison.summary_index import summary_index
 from .config import MIN_CELL_FLOOR, Config, config_failure
 from .costs.savings import SavingsAccount, savings_account
 from .errors import ConfigError
@@ -34,7 +37,7 @@ from .measures.registry import Inputs, Measure, measures
 from .measures.survey import survey_changes
 from .progress import Progress
 from .release.values import OTHER_SITES
-from .results import Design, Result
+from .results import Design, Effect, Result
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -91,6 +94,11 @@ class Evaluation:
         stores them only as salted digests, so that a later report on almost
         the same families is caught (:mod:`opgang_eval.release.ledger`).
         Never rendered.
+    summary_index
+        The effect on the Kling–Liebman–Katz summary index of the families'
+        outcomes, in control standard deviations, with its inference panel
+        (:mod:`opgang_eval.comparison.summary_index`; components in
+        ``tables["summary_index"]``).
     """
 
     arms: Mapping[str, Mapping[str, Result]]
@@ -108,6 +116,7 @@ class Evaluation:
     by_site: BySite = field(default_factory=dict, repr=False)
     declared: tuple[Measure, ...] = field(default=(), repr=False)
     populations: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    summary_index: Effect | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         freeze = MappingProxyType
@@ -228,6 +237,7 @@ def evaluate(
         _check_primary(cfg, declared)
         shared = resamples(fr, design, cfg)
         effects = {m.id: estimate_effect(m, inputs, arms, shared) for m in declared}
+        index, components = summary_index(declared, inputs, shared)
         bar.step("event study")
         extra: dict[str, pd.DataFrame] = {}
         study = None
@@ -249,7 +259,12 @@ def evaluate(
             "trajectory": trajectory_table(fr, cfg),
             "rates": rates_table(fr, cfg),
             "by_site": _by_site_frame(by_site),
-            "multiplicity": multiplicity_table(effects, cfg.primary_outcomes),
+            "multiplicity": multiplicity_table(
+                effects, cfg.primary_outcomes, [m.id for m in declared if m.descriptive_effect]
+            ),
+            "summary_index": components,
+            "lee_bounds": lee_table(fr, cfg) if design.family == "randomised" else pd.DataFrame(),
+            "ancova": ancova_table(declared, inputs, effects) if design.family == "randomised" else pd.DataFrame(),
             **account.tables(),
             **extra,
         }
@@ -270,6 +285,7 @@ def evaluate(
         by_site,
         declared,
         _populations(fr, max(MIN_CELL_FLOOR, cfg.min_cell)),
+        index,
     )
 
 

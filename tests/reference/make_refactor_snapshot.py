@@ -140,6 +140,8 @@ def rows(name: str, ev: oe.Evaluation) -> list[tuple[str, str, str]]:
             put(f"by_site/{rec.site}/{rec.arm}/{rec.measure}/{f}", getattr(rec, f))
     for table in ("flow", "trajectory", "rates", "transitions"):
         frame = ev.tables[table]
+        if table == "flow":  # rows are keyed by position: leave out those of a measure added since (#10)
+            frame = frame[frame["measure"] != "parents_in_flexjob"]
         for i, rec in frame.reset_index(drop=True).iterrows():
             for column, value in rec.items():
                 put(f"{table}/{i}/{column}", value)

@@ -181,8 +181,7 @@ def _fit(
     shared: Resamples | None,
 ) -> Effect:
     did = contrast == "difference_in_differences"
-    treat = rows.treated.astype(float)
-    fixed, strata = design.fixed_effects(rows.fc)
+    _, strata = design.fixed_effects(rows.fc)
     fe = f", with {strata} stratum fixed effects" if strata else ""
     observational = design.family == "observational"
     method = rows.method + fe + (f"; {design.description}" if observational else "") + f"; {SE_CONVENTION}"
@@ -192,6 +191,28 @@ def _fit(
         # No rows at all — e.g. nobody in work by an early end month, so no flexjob share — has no regression.)
         why = "no family of one of the groups has the data this measure needs"
         return unavailable_effect(measure, design, why, method)
+    return fit_rows(measure.id, rows, weights, did, design, shared, method, measure.effect_scale, parts)
+
+
+def fit_rows(
+    measure: str,
+    rows: AnalysisRows,
+    weights: np.ndarray | None,
+    did: bool,
+    design: ComparisonDesign,
+    shared: Resamples | None,
+    method: str,
+    scale: str,
+    parts: EffectParts,
+) -> Effect:
+    """The effect of ``rows`` (a difference, or a difference-in-differences) with its inference panel.
+
+    One fit for every regression effect of the package, the measures' and
+    the summary index's: outcome on treat (× post) and the design's fixed
+    effects, CR1 family clusters, then the panel on the shared draws.
+    """
+    fixed, _ = design.fixed_effects(rows.fc)
+    treat = rows.treated.astype(float)
     ones = np.ones(len(rows))
     if did:
         post = rows.post.astype(float)
@@ -200,7 +221,7 @@ def _fit(
         columns, term = [ones, treat, fixed], 1
     n = int(np.unique(rows.pc).size)
     y = rows.y.astype(float)
-    effect = regression_effect(measure.id, y, columns, term, rows.fc, weights, n, method, measure.effect_scale, parts)
+    effect = regression_effect(measure, y, columns, term, rows.fc, weights, n, method, scale, parts)
     effect = replace(effect, design=design.kind)
     if not effect.available or shared is None:
         return effect

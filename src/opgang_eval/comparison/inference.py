@@ -46,6 +46,7 @@ __all__ = [
     "cr2",
     "randomisation",
     "wild_bootstrap",
+    "wild_codes",
     "wild_weights",
 ]
 
@@ -57,6 +58,9 @@ WEBB_BELOW = 12
 
 #: Entries of one block of draws × families × coefficients held at once; larger problems are done in blocks.
 _BLOCK = 4_000_000
+
+#: A standard error below this share of its coefficient is rounding noise (it would give |t| near 1e15).
+_NOISE = 1e-8
 
 
 @dataclass(frozen=True)
@@ -201,11 +205,24 @@ def _tail(t_draws: np.ndarray, t_obs: float | np.ndarray) -> np.ndarray:
     return np.abs(t_draws) >= obs * (1 - 1e-10) - 1e-12
 
 
-def _ratio(num: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """Num / sqrt(quad) with 0/0 → 0 and x/0 → ±inf (a draw in which the statistic has no spread)."""
+def _ratio(num: np.ndarray, quad: np.ndarray, degenerate: np.ndarray | None = None) -> np.ndarray:
+    """The t statistic num / sqrt(quad); +inf (at least as extreme as any) for a draw where it is undefined.
+
+    Undefined: the draw's coefficient is not identified (``degenerate``: its
+    X'WX is singular, e.g. every family of a stratum in one arm), or its
+    standard error is rounding noise (a stratum with one family in an arm,
+    whose residuals its own dummy absorbs, would give |t| near 1e15).
+    Counting such draws as extreme is the conservative choice: the p-value
+    can only grow, and a test whose draws are mostly undefined says that it
+    cannot reject (an unbounded interval).
+    """
+    quad = np.maximum(quad, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = num / np.sqrt(np.maximum(quad, 0.0))
-    return np.where(np.isnan(t), 0.0, t)
+        t = num / np.sqrt(quad)
+    undefined = (quad <= (_NOISE * np.abs(num)) ** 2) | ~np.isfinite(t)
+    if degenerate is not None:
+        undefined |= degenerate
+    return np.where(undefined, np.inf, t)
 
 
 def _invert(p_at: Callable[[float], float], estimate: float, se: float, alpha: float) -> tuple[float, float]:
@@ -239,17 +256,25 @@ def _invert(p_at: Callable[[float], float], estimate: float, se: float, alpha: f
 # -- wild cluster restricted bootstrap ----------------------------------------------------------
 
 
-def wild_weights(strata: np.ndarray | None, n_clusters: int, draws: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws × clusters wild-bootstrap weights: Rademacher, or Webb's six points when a stratum is small.
+def wild_codes(
+    strata: np.ndarray | None, n_clusters: int, draws: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draws × clusters wild-bootstrap weights as int8 codes into a table of values (1 byte per draw and family).
 
-    A stratum of fewer than :data:`WEBB_BELOW` families (or fewer in all,
-    without strata) switches the whole evaluation to Webb's weights, which
-    behave better with few clusters (Webb 2014; MacKinnon & Webb 2018).
+    Rademacher (±1), or Webb's six points when a stratum of fewer than
+    :data:`WEBB_BELOW` families (or fewer in all, without strata) makes
+    2**G distinct sign draws too few (Webb 2014; MacKinnon & Webb 2018).
     """
     sizes = np.bincount(strata) if strata is not None else np.array([n_clusters])
     if sizes[sizes > 0].min(initial=n_clusters) < WEBB_BELOW:
-        return WEBB[rng.integers(0, 6, size=(draws, n_clusters))]
-    return rng.integers(0, 2, size=(draws, n_clusters)) * 2.0 - 1.0
+        return rng.integers(0, 6, size=(draws, n_clusters), dtype=np.int8), WEBB
+    return rng.integers(0, 2, size=(draws, n_clusters), dtype=np.int8), np.array([-1.0, 1.0])
+
+
+def wild_weights(strata: np.ndarray | None, n_clusters: int, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Draws × clusters wild-bootstrap weights (:func:`wild_codes` as values)."""
+    codes, values = wild_codes(strata, n_clusters, draws, rng)
+    return values[codes]
 
 
 def wild_bootstrap(reg: Regression, v: np.ndarray, level: float) -> tuple[Resampled, np.ndarray]:
@@ -281,13 +306,12 @@ def wild_bootstrap(reg: Regression, v: np.ndarray, level: float) -> tuple[Resamp
     xr = x @ r
     a = _cluster_sum(cl, x * (w * xr)[:, None], g)  # X_g'W_gX_g r
     rest = np.delete(x, term, axis=1)
-    fitted_by = rest @ np.linalg.pinv(rest.T @ (rest * w[:, None])) @ (rest * w[:, None]).T
+    rest_bread = np.linalg.pinv(rest.T @ (rest * w[:, None]))
 
     def pieces(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        u = target - fitted_by @ target
+        u = target - rest @ (rest_bread @ (rest.T @ (w * target)))  # the restricted fit's residuals, O(n k²)
         return np.bincount(cl, xr * w * u, g), _cluster_sum(cl, x * (w * u)[:, None], g) @ bread
 
-    # fitted_by is n × n: fine for a trial, but not for a register pool, so build it only once per regression
     f_y, m_y = pieces(reg.y)
     f_x, m_x = pieces(x[:, term])
     c = reg.cr1_factor()
@@ -406,11 +430,15 @@ def randomisation(reg: Regression, assigned: np.ndarray, exact: bool, level: flo
     k = x.shape[1]
     n_draws = len(assigned)
     sums = {name: np.empty(n_draws) for name in ("by", "bq", "yy", "yq", "qq")}
+    singular = np.zeros(n_draws, dtype=bool)
     block = max(1, _BLOCK // (g * k))
     a0f, a1f = a0.reshape(g, -1), a1.reshape(g, -1)
     for lo in range(0, n_draws, block):
         t = assigned[lo : lo + block].astype(float)
-        bread = _batched_inverse(a0.sum(0) + (t @ a1f).reshape(-1, k, k))
+        xtwx = a0.sum(0) + (t @ a1f).reshape(-1, k, k)
+        values = np.linalg.eigvalsh(xtwx)
+        singular[lo : lo + block] = values[:, 0] <= 1e-10 * values[:, -1]
+        bread = _batched_inverse(xtwx)
         r = bread[:, term, :]
         d = {}
         for name in ("y", "q"):
@@ -425,7 +453,8 @@ def randomisation(reg: Regression, assigned: np.ndarray, exact: bool, level: flo
     c = reg.cr1_factor()
 
     def t_at(tau: float) -> np.ndarray:
-        return _ratio(sums["by"] - tau * sums["bq"], c * (sums["yy"] - 2 * tau * sums["yq"] + tau**2 * sums["qq"]))
+        quad = c * (sums["yy"] - 2 * tau * sums["yq"] + tau**2 * sums["qq"])
+        return _ratio(sums["by"] - tau * sums["bq"], quad, singular)
 
     def p_at(tau: float) -> float:
         hits = int(np.count_nonzero(_tail(t_at(tau), (estimate - tau) / se)))

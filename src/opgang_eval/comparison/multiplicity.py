@@ -84,15 +84,18 @@ def sharpened_q(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     return out
 
 
-def multiplicity_table(effects: Mapping[str, Effect], primary: Sequence[str]) -> pd.DataFrame:
+def multiplicity_table(
+    effects: Mapping[str, Effect], primary: Sequence[str], descriptive: Sequence[str] = ()
+) -> pd.DataFrame:
     """One row per effect: its family, resampling p-value, step-down adjusted p-value and sharpened q-value.
 
     An effect without draws (not estimated, or not a regression
     coefficient) has a row with missing values; it takes no part in its
-    family's adjustment.
+    family's adjustment. A ``descriptive`` contrast (conditioned on an
+    outcome; not an effect) is in family ``descriptive``, unadjusted.
     """
     measures = list(effects)
-    family = ["primary" if m in primary else "secondary" for m in measures]
+    family = ["primary" if m in primary else "descriptive" if m in descriptive else "secondary" for m in measures]
     draws = [effects[m].null_draws for m in measures]
     p = np.array([_own_p(effects[m]) for m in measures])
     adjusted, q = np.full(len(measures), np.nan), np.full(len(measures), np.nan)

@@ -21,7 +21,7 @@ from ..measures.frames import Frames
 from ..measures.intervals import rng_for
 from ..results import NullDraws
 from .design import ComparisonDesign
-from .inference import Regression, Resampled, assignments, cr2, randomisation, t_p_value, wild_bootstrap, wild_weights
+from .inference import Regression, Resampled, assignments, cr2, randomisation, t_p_value, wild_bootstrap, wild_codes
 
 __all__ = ["INFERENCE_COLUMNS", "METHODS", "Resamples", "inference_panel", "resamples", "unavailable_panel"]
 
@@ -51,8 +51,10 @@ class Resamples:
     column
         Family code → column of the draws (−1: a family that enters no
         effect, e.g. a comparison family with weight 0).
-    wild
-        Draws × columns wild-bootstrap weights (:func:`~.inference.wild_weights`).
+    wild, wild_values
+        Draws × columns wild-bootstrap weights as int8 codes into
+        ``wild_values`` (:func:`~.inference.wild_codes`): one byte per draw
+        and family, for register pools of many families.
     assigned, exact
         Re-randomisations × columns (randomised design; ``None`` otherwise)
         and whether they are all the assignments the trial could have made.
@@ -62,6 +64,7 @@ class Resamples:
 
     column: np.ndarray
     wild: np.ndarray
+    wild_values: np.ndarray
     assigned: np.ndarray | None
     exact: bool
     strata: np.ndarray | None
@@ -81,16 +84,18 @@ def resamples(fr: Frames, design: ComparisonDesign, cfg: Config) -> Resamples | 
     column[used] = np.arange(int(used.sum()))
     strata = None
     if design.family == "randomised":
-        raw = families["stratum"][used]
-        if not raw.isna().any() and raw.nunique() > 1:
-            strata = pd.factorize(raw.astype("str"), sort=True)[0]
+        # A family without a stratum is re-randomised among the others without one (its own group), never
+        # across the strata: one missing value must not turn the stratified test into an unstratified one.
+        raw = families["stratum"][used].astype("str")
+        if raw.nunique() > 1:
+            strata = pd.factorize(raw, sort=True)[0]
     draws = cfg.inference_draws
-    wild = wild_weights(strata, int(used.sum()), draws, rng_for(cfg.seed, "inference", "wild"))
+    wild, values = wild_codes(strata, int(used.sum()), draws, rng_for(cfg.seed, "inference", "wild"))
     assigned, exact = None, False
     if design.family == "randomised":
         treated = arm[used] == "intervention"
         assigned, exact = assignments(treated, strata, draws, rng_for(cfg.seed, "inference", "randomisation"))
-    return Resamples(column, wild, assigned, exact, strata)
+    return Resamples(column, wild, values, assigned, exact, strata)
 
 
 def _frame(rows: dict[str, dict[str, object]]) -> pd.DataFrame:
@@ -143,7 +148,7 @@ def inference_panel(
     # The draws' products are many small matrices (k ≤ a dozen coefficients): BLAS threads cost more than they
     # save there, and with another busy process on the machine they made the panel 60 % slower (bench_inference).
     with threadpool_limits(limits=1, user_api="blas"):
-        wild, wild_t = wild_bootstrap(reg, shared.wild[:, columns], level)
+        wild, wild_t = wild_bootstrap(reg, shared.wild_values[shared.wild[:, columns]], level)
         rows["wild_bootstrap"] = _resampled(wild)
         draws = NullDraws("wild_bootstrap", wild_t, None, False, estimate / se1)
         if shared.assigned is not None:

@@ -45,6 +45,7 @@ def declarations() -> list[Measure]:
                 "observational": "difference" if among_work else "difference_in_differences",
             },
             figures=("trajectory", "status_flow") if measure == "parents_in_work_or_education" else (),
+            descriptive_effect=among_work,
         )
         for measure, (_, among_work) in SHARES.items()
     ]

@@ -38,6 +38,7 @@ _WILSON = "Wilson score interval for a proportion (parents treated as independen
 SHARES: dict[str, tuple[str, bool]] = {
     "parents_in_work_or_education": ("work_or_education", False),
     "flexjob_share_of_work_or_education": ("flexjob", True),
+    "parents_in_flexjob": ("flexjob", False),
     "early_retirement_share": ("early_retirement", False),
 }
 

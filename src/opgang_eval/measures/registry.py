@@ -174,6 +174,11 @@ class Measure:
         mean); the participant flow counts each arm's families in it.
     figures
         Report figures shown in the measure's section (ids of ``oe.plot``).
+    descriptive_effect
+        The effect conditions on an outcome after randomisation (the flexjob
+        share among those in work): it describes the groups and is no effect;
+        the report labels it so, and the multiplicity adjustment leaves it out
+        of the outcome families.
     """
 
     id: str
@@ -187,6 +192,7 @@ class Measure:
     per_site: bool = True
     compares_arms: bool = False
     figures: tuple[str, ...] = ()
+    descriptive_effect: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "contrast", MappingProxyType(dict(self.contrast)))

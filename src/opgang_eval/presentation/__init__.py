@@ -33,6 +33,7 @@ FIGURES = (
     "school_absence",
     "youth_jobs",
     "forest",
+    "randomisation",
     "love_plot",
     "event_study",
     "savings_by_domain",

@@ -257,8 +257,14 @@ def null_distribution(
             ax.axvline(observed, color=PALETTE["intervention"], lw=2, label=labels["observed"])
         ax.set_xlabel(labels["x"])
         ax.set_ylabel(labels["y"])
+        low, high = float(left.min()), float((left + width).max())
+        if np.isfinite(observed):
+            low, high = min(low, observed), max(high, observed)
+        ax.set_xlim(low - 0.05 * (high - low), high + 0.05 * (high - low))
         _ticks(ax.xaxis, number)
         _ticks(ax.yaxis, _percent)
+        # Whole per cents only: a tick at 2.5 % would be labelled "2%".
+        ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(5, steps=[1, 2, 5, 10]))
         ax.legend(loc="upper left")
     return fig
 

@@ -66,6 +66,12 @@ _GROUP_MEASURE = {"work": "parents_in_work_or_education", "retired": "early_reti
 #: Share whose denominator is another share's numerator (the flexjob share among those in work).
 _NESTED = {"flexjob_share_of_work_or_education": "parents_in_work_or_education"}
 
+#: Shares with the same numerator: the parents in flexjob, of all parents with a status or of those in work.
+_SAME_NUMERATOR = {"parents_in_flexjob": "flexjob_share_of_work_or_education"}
+
+#: Shares of all the parents with a status in E besides the status groups' (their denominator is that count).
+_OF_STATUS = ("parents_in_flexjob",)
+
 _BASE_TABLES = {"families": "families_enrolled", "parents": "parents_enrolled", "children": "children_enrolled"}
 
 #: A measure's unit → the participants table's count of all its units in an arm.
@@ -146,7 +152,7 @@ def _flow(c: Collector, ev: Evaluation, subset_hidden: bool) -> dict[str, Any]:
     for arm in dict.fromkeys(flow["arm"]):
         enrolled, with_status = f"flow/{arm}/parents_enrolled", f"flow/{arm}/parents_with_status_in_end"
         c.total(enrolled, [with_status], rest=f"flow/{arm}/parents_without_status_in_end")
-        for measure in _GROUP_MEASURE.values():  # shares of the parents with a status in E
+        for measure in (*_GROUP_MEASURE.values(), *_OF_STATUS):  # shares of the parents with a status in E
             c.equal(with_status, f"flow/{arm}/analysed:{measure}")
     return {"arms": tuple(str(a) for a in dict.fromkeys(flow["arm"])), "flow_steps": _flow_steps(flow)}
 
@@ -181,6 +187,8 @@ def _results(c: Collector, ev: Evaluation) -> dict[str, Any]:
                         c.unavailable(f"{key}/{part}", r.reason or "")
         for nested, outer in _NESTED.items():
             c.equal(f"flow/{arm}/analysed:{nested}", f"measure/{arm}/{outer}/numerator")
+        for one, other in _SAME_NUMERATOR.items():
+            c.equal(f"measure/{arm}/{one}/numerator", f"measure/{arm}/{other}/numerator")
     for measure, e in ev.effects.items():
         if not isinstance(e, Effect):
             continue

@@ -218,6 +218,12 @@ class InferenceFacts:
     null_measure, null_edges
         The primary outcome whose randomisation distribution is drawn (``None``: no figure) and the
         histogram's bin edges, in the effect's printed unit (percentage points).
+    descriptive
+        Measures whose contrast conditions on an outcome (labelled descriptive, not adjusted).
+    lee
+        The shares with Lee bounds and what each is selected on (``status_in_end``, ``in_work_or_education``).
+    summary_index
+        The summary index has an effect with a panel (``index/...``).
     """
 
     measures: tuple[str, ...]
@@ -227,6 +233,9 @@ class InferenceFacts:
     primary: tuple[str, ...]
     null_measure: str | None = None
     null_edges: tuple[float, ...] = ()
+    descriptive: tuple[str, ...] = ()
+    lee: tuple[tuple[str, str], ...] = ()
+    summary_index: bool = False
 
 
 @dataclass(frozen=True)

@@ -885,6 +885,8 @@ def _raw_blank(raw: RawTable, column: str) -> np.ndarray:
     if column not in raw.frame.columns:
         return np.zeros(len(raw.frame), dtype=bool)
     values = raw.frame[column]
+    if isinstance(values, pd.DataFrame):  # the column twice: already a failure of its own, and ambiguous here
+        return np.zeros(len(raw.frame), dtype=bool)
     return (values.isna() | values.astype("str").str.strip().eq("")).to_numpy(dtype=bool)
 
 

@@ -52,7 +52,6 @@ def headline(p: Page) -> list[str]:
         saved = p.value("savings/estimate")
         key = "headline:savings" if saved >= 0 else "headline:savings_higher"
         out.append(w(key, amount=f.dkk(abs(saved)), ci=p.ci_words("savings", "dkk"), net=net))
-    out += _primary(p)
     if p.shown(f"{_EFFECT}/estimate"):
         effect = p.value(f"{_EFFECT}/estimate")
         size = f.points(abs(effect), signed=False)
@@ -62,7 +61,7 @@ def headline(p: Page) -> list[str]:
             out.append(w(key, group=w(f"group:{p.facts.design}"), size=size, ci=ci))
         else:
             out.append(w("headline:effect_higher" if effect >= 0 else "headline:effect_lower", size=size, ci=ci))
-    return out
+    return out + _primary(p)
 
 
 def _primary(p: Page) -> list[str]:

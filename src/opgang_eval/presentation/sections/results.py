@@ -50,6 +50,9 @@ def _measure(p: Page, measure: str, kind: str, figure_ids: tuple[str, ...]) -> S
     spec = next(s for s in p.facts.declared if s.id == measure)
     if f"effect/{measure}/estimate" in p.rel and p.facts.design != "before_after":
         label = p.w("effect_observational") if p.observational else p.w("effect")
+        if spec.descriptive_effect:
+            label = p.w("effect_descriptive")
+            notes.append(p.w("descriptive_note", end=p.end))
         rows.append(_row(p, f"effect/{measure}", label, _fmt("effect", spec.effect_scale), relative, rates=False))
     header = (
         [p.w("group"), p.w("before"), p.w("after"), p.w("change"), p.w("ci"), p.w("n")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .. import figures
@@ -21,13 +23,20 @@ def robustness(p: Page) -> Section | None:
     intro = p.w(
         "robustness:intro",
         draws=p.f.number(facts.draws),
+        assignments=p.w("robustness:all_assignments") if facts.exact else p.f.number(facts.draws),
         resampling=p.w(f"resampling:{facts.resampling}"),
         primary=", ".join(p.w(f"measure:{m}") for m in facts.primary),
     )
-    subs = [_panel(p, m) for m in facts.measures]
+    subs = [_panel(p, m, _fmt(p, m)) for m in facts.measures]
     tables = [_multiplicity(p)]
+    if facts.summary_index:
+        subs.insert(0, _panel(p, "summary_index", "signed2", p.w("robustness:index")))
+    if facts.lee:
+        tables.append(_lee(p))
     figure = null_figure(p)
-    paragraphs = [intro, p.w("robustness:exact" if facts.exact else "robustness:monte_carlo")]
+    paragraphs = [intro]
+    if facts.resampling == "randomisation":
+        paragraphs.append(p.w("robustness:exact" if facts.exact else "robustness:monte_carlo"))
     return Section("robustness", p.w("robustness"), paragraphs, tables, [figure] if figure else [], subs)
 
 
@@ -36,25 +45,34 @@ def _fmt(p: Page, measure: str) -> Fmt:
     return "dkk_signed" if spec.effect_scale == "DKK" else "points"
 
 
-def _panel(p: Page, measure: str) -> Section:
-    fmt = _fmt(p, measure)
+def _panel(p: Page, measure: str, fmt: Fmt, intro: str = "") -> Section:
+    prefix = "index" if measure == "summary_index" else f"effect/{measure}"
     rows: list[list[Entry]] = []
     notes = []
     for method in _METHODS:
         key = f"inference/{measure}/{method}"
         label = p.w(f"inference:{method}")
         if p.rel[f"{key}/p_value"].state == "unavailable":
-            rows.append([label, p.w("not_available"), None, None])
-            notes.append(p.w("unavailable_note", group=label, reason=p.rel[f"{key}/p_value"].note))
+            if p.shown(f"{prefix}/estimate"):  # the reason (e.g. "does not vary") is about the estimate
+                rows.append([label, p.w("not_available"), None])
+                notes.append(p.w("unavailable_note", group=label, reason=p.rel[f"{key}/p_value"].note))
+            else:
+                rows.append([label, p.entry(f"{prefix}/estimate", fmt), p.entry(f"{prefix}/estimate", fmt)])
             continue
-        df = p.entry(f"{key}/df", "number1") if f"{key}/df" in p.rel else None
-        rows.append([label, p.span(f"{key}/ci_low", f"{key}/ci_high", fmt), p.entry(f"{key}/p_value", "p_value"), df])
-    header = [p.w("inference:method"), p.w("ci"), p.w("p_value"), p.w("inference:df")]
+        rows.append([label, p.span(f"{key}/ci_low", f"{key}/ci_high", fmt), p.entry(f"{key}/p_value", "p_value")])
+        bounds = [p.value(f"{key}/{end}") for end in ("ci_low", "ci_high")]
+        if any(math.isinf(b) for b in bounds):
+            notes.append(p.w("robustness:unbounded", method=label))
+    key = f"ancova/{measure}"
+    if f"{key}/estimate" in p.rel and p.rel[f"{key}/estimate"].state != "unavailable":
+        label = p.w("inference:ancova", estimate=p.say(f"{key}/estimate", fmt))
+        rows.append([label, p.span(f"{key}/ci_low", f"{key}/ci_high", fmt), p.entry(f"{key}/p_value", "p_value")])
+    header = [p.w("inference:method"), p.w("ci"), p.w("p_value")]
     caption = p.w("robustness:table", measure=p.w(f"measure:{measure}"))
-    estimate = p.say(f"effect/{measure}/estimate", fmt)
-    table = p.table(f"robustness_{measure}", caption, header, rows, ["l", "r", "r", "r"], " ".join(notes), {1: "span"})
+    estimate = p.say(f"{prefix}/estimate", fmt)
+    table = p.table(f"robustness_{measure}", caption, header, rows, ["l", "r", "r"], " ".join(notes), {1: "span"})
     text = p.w("robustness:estimate", estimate=estimate)
-    return Section(f"robustness_{measure}", p.w(f"measure:{measure}"), [text], [table])
+    return Section(f"robustness_{measure}", p.w(f"measure:{measure}"), [t for t in (intro, text) if t], [table])
 
 
 def _multiplicity(p: Page) -> Table:
@@ -63,19 +81,52 @@ def _multiplicity(p: Page) -> Table:
     rows: list[list[Entry]] = []
     for measure in facts.measures:
         key = f"multiplicity/{measure}"
-        family = "primary" if measure in facts.primary else "secondary"
-        rows.append(
-            [
-                p.w(f"measure:{measure}"),
-                p.w(f"family:{family}"),
-                p.entry(f"{key}/p_value", "p_value"),
-                p.entry(f"{key}/p_adjusted", "p_value"),
-                p.entry(f"{key}/q_value", "p_value"),
-            ]
+        family = (
+            "primary" if measure in facts.primary else "descriptive" if measure in facts.descriptive else "secondary"
         )
+        effect = f"effect/{measure}/estimate"
+        # A hidden effect's row reads as its estimate does: "–" (no draws, no adjustment) would say more.
+        parts = [
+            p.entry(f"{key}/{part}", "p_value") if p.shown(effect) else p.entry(effect, "points")
+            for part in ("p_value", "p_adjusted", "q_value")
+        ]
+        rows.append([p.w(f"measure:{measure}"), p.w(f"family:{family}"), *parts])
     header = [p.w("measure"), p.w("family"), p.w("p_value"), p.w("p_adjusted"), p.w("q_value")]
     note = p.w("multiplicity:note", resampling=p.w(f"resampling:{facts.resampling}"))
     return p.table("multiplicity", p.w("multiplicity"), header, rows, ["l", "l", "r", "r", "r"], note)
+
+
+def _lee(p: Page) -> Table:
+    """Lee bounds of each share: what it is selected on, the share trimmed, the bounds and their interval."""
+    facts = p.facts.inference
+    assert facts is not None
+    rows: list[list[Entry]] = []
+    for measure, selection in facts.lee:
+        key = f"lee/{measure}"
+        if p.rel[f"{key}/lower"].state == "unavailable":
+            rows.append(
+                [
+                    p.w(f"measure:{measure}"),
+                    p.w(f"lee:selection:{selection}", end=p.end),
+                    None,
+                    p.w("not_available"),
+                    None,
+                ]
+            )
+            continue
+        rows.append(
+            [
+                p.w(f"measure:{measure}"),
+                p.w(f"lee:selection:{selection}", end=p.end),
+                p.entry(f"{key}/trimmed_share", "percent1"),
+                p.span(f"{key}/lower", f"{key}/upper", "points"),
+                p.span(f"{key}/ci_low", f"{key}/ci_high", "points"),
+            ]
+        )
+    header = [p.w("measure"), p.w("lee:selection"), p.w("lee:trimmed"), p.w("lee:bounds"), p.w("lee:ci")]
+    return p.table(
+        "lee_bounds", p.w("lee"), header, rows, ["l", "l", "r", "r", "r"], p.w("lee:note"), {3: "span", 4: "span"}
+    )
 
 
 def null_figure(p: Page) -> Figure | None:

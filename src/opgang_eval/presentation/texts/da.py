@@ -444,10 +444,10 @@ WORDS: dict[str, str] = {
     "robustness:exact": "Forsøget kunne kun lodtrækkes på så få måder, at randomiseringstesten brugte dem alle.",
     "robustness:intro": (
         "Et forsøg af denne størrelse kræver mere end én måde at vurdere effekterne på. Hver effekt vises med fire "
-        "intervaller og p-værdier: klyngerobust (CR1, som i resultaterne), den bias-reducerede CR2 med "
-        "Satterthwaite-frihedsgrader, den vilde cluster-bootstrap ({draws} træk, Rademacher-vægte, eller Webbs når et"
-        " stratum har færre end 12 familier) og, hvor familierne blev lodtrukket, randomiseringstesten ({draws} nye "
-        "lodtrækninger af familierne inden for deres strata). Bootstrap- og randomiseringsintervallerne er de "
+        "intervaller og p-værdier: klyngerobust (CR1, som i resultaterne), den bias-reducerede CR2 med Satterthwaites"
+        " småstikprøve-t-fordeling, den vilde cluster-bootstrap ({draws} træk, Rademacher-vægte, eller Webbs når et "
+        "stratum har færre end 12 familier) og, hvor familierne blev lodtrukket, randomiseringstesten ({assignments} "
+        "nye lodtrækninger af familierne inden for deres strata). Bootstrap- og randomiseringsintervallerne er de "
         "effekter, testen ikke afviser. Primært udfald: {primary}."
     ),
     "robustness:monte_carlo": (
@@ -456,4 +456,44 @@ WORDS: dict[str, str] = {
     ),
     "robustness:table": "{measure}: effekten efter fire metoder",
     "share_of_draws": "Andel af lodtrækninger",
+    "definition:parents_in_flexjob": (
+        "Andelen af forældrene med en status i {end}, som i {end} er i fleksjob. Modsat andelen i fleksjob blandt dem"
+        " i beskæftigelse sammenligner den alle forældre i begge grupper, så forskellen er en effekt, som "
+        "lodtrækningen beskytter."
+    ),
+    "measure:parents_in_flexjob": "Forældre i fleksjob",
+    "effect_descriptive": "Forskel (beskrivende)",
+    "descriptive_note": (
+        "Forskellen betinger på at være i beskæftigelse eller uddannelse i {end}, hvilket indsatsen ændrede: den "
+        "beskriver grupperne og er ikke en effekt. Dens grænser under selektion står i afsnittet om robusthed; "
+        "effekten på fleksjob er den på alle forældre (Forældre i fleksjob)."
+    ),
+    "family:descriptive": "beskrivende",
+    "lee": "Grænser under selektion (Lee 2009)",
+    "lee:note": (
+        "Hver andel ved slutningen udelader forældre uden status da, og andelen i fleksjob blandt dem i beskæftigelse"
+        " er af en gruppe, indsatsen ændrede. Hvis indsatsen kun flyttede selektionen i én retning, ligger effekten "
+        "for dem, der ville være udvalgt i begge grupper, mellem grænserne (gruppen med flest udvalgte beskåret med "
+        "den ekstra andel); intervallet er en percentil-bootstrap af familier, der dækker begge grænser."
+    ),
+    "lee:selection:in_work_or_education": "i beskæftigelse eller uddannelse i {end}",
+    "lee:selection:status_in_end": "en status i {end}",
+    "lee:selection": "Udvalgt: forældre med",
+    "lee:trimmed": "Beskåret andel",
+    "lee:bounds": "Grænser",
+    "lee:ci": "95 %-interval for grænserne",
+    "inference:ancova": "Justeret for status før indskrivning (ANCOVA, CR1): {estimate}",
+    "measure:summary_index": "Samlet indeks for familiernes udfald",
+    "robustness:index": (
+        "Én forhåndsfastlagt test af, om familierne samlet set klarede sig bedre (Kling, Liebman & Katz 2007): "
+        "familiens andel af forældre i beskæftigelse eller uddannelse, børnenes ændring i skolefravær (med omvendt "
+        "fortegn) og de unges ændring i fritidsjob, hver standardiseret med kontrolfamiliernes gennemsnit og "
+        "standardafvigelse og gennemsnittet taget over de udfald, familien har. Effekten er i "
+        "kontrolgruppe-standardafvigelser."
+    ),
+    "robustness:all_assignments": "alle mulige",
+    "robustness:unbounded": (
+        "{method}: ingen effektstørrelse kunne afvises på 5 %-niveau i den ene side, så intervallet er åbent dér (–);"
+        " testen har for få forskellige træk."
+    ),
 }

@@ -437,15 +437,54 @@ WORDS: dict[str, str] = {
     ),
     "robustness:intro": (
         "A trial of this size calls for more than one way of judging its effects. Each effect is shown with four "
-        "intervals and p-values: cluster-robust (CR1, as the results), the bias-reduced CR2 with Satterthwaite "
-        "degrees of freedom, the wild cluster bootstrap ({draws} draws, Rademacher weights, or Webb's when a stratum "
-        "has fewer than 12 families) and, where the families were randomised, the randomisation test ({draws} "
-        "re-randomisations of the families within their strata). The bootstrap and randomisation intervals are the "
-        "effects the test does not reject. Primary outcome: {primary}."
+        "intervals and p-values: cluster-robust (CR1, as the results), the bias-reduced CR2 with Satterthwaite's "
+        "small-sample t reference, the wild cluster bootstrap ({draws} draws, Rademacher weights, or Webb's when a "
+        "stratum has fewer than 12 families) and, where the families were randomised, the randomisation test "
+        "({assignments} re-randomisations of the families within their strata). The bootstrap and randomisation "
+        "intervals are the effects the test does not reject. Primary outcome: {primary}."
     ),
     "robustness:monte_carlo": (
         "The randomisation test used random re-randomisations; its p-value is (1 + hits)/(draws + 1)."
     ),
     "robustness:table": "{measure}: the effect by four methods",
     "share_of_draws": "Share of re-randomisations",
+    "definition:parents_in_flexjob": (
+        "The share of parents with a status in {end} who in {end} are in flexjob. Unlike the share of those in work "
+        "who are in flexjob, it compares all parents of both groups, so its difference is an effect that "
+        "randomisation protects."
+    ),
+    "measure:parents_in_flexjob": "Parents in flexjob",
+    "effect_descriptive": "Difference (descriptive)",
+    "descriptive_note": (
+        "The difference conditions on being in work or education in {end}, which the intervention changed: it "
+        "describes the groups and is not an effect. Its bounds under selection are in the robustness section; the "
+        "effect on flexjob is the one on all parents (Parents in flexjob)."
+    ),
+    "family:descriptive": "descriptive",
+    "lee": "Bounds under selection (Lee 2009)",
+    "lee:note": (
+        "Each share at the end leaves out the parents without a status then, and the flexjob share among those in "
+        "work is of a group the intervention changed. If the intervention moved selection one way only, the effect "
+        "for those selected either way lies between the bounds (the arm with more selected trimmed by the extra "
+        "share); the interval is a percentile bootstrap of families that covers both bounds."
+    ),
+    "lee:selection:in_work_or_education": "in work or education in {end}",
+    "lee:selection:status_in_end": "a status in {end}",
+    "lee:selection": "Selected: parents with",
+    "lee:trimmed": "Trimmed share",
+    "lee:bounds": "Bounds",
+    "lee:ci": "95% interval of the bounds",
+    "inference:ancova": "Adjusted for the status before enrolment (ANCOVA, CR1): {estimate}",
+    "measure:summary_index": "Summary index of the families' outcomes",
+    "robustness:index": (
+        "One pre-declared test of whether the families did better overall (Kling, Liebman & Katz 2007): each family's"
+        " share of parents in work or education, its children's change in school absence (sign turned) and its "
+        "youths' change in after-school jobs, each standardised by the control families' mean and standard deviation,"
+        " averaged over the outcomes the family has. The effect is in control standard deviations."
+    ),
+    "robustness:all_assignments": "all possible",
+    "robustness:unbounded": (
+        "{method}: no effect size could be rejected at 5 % on one side, so the interval is open there (–); the test "
+        "has too few distinct draws."
+    ),
 }
