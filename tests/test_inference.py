@@ -328,3 +328,86 @@ def test_the_multiplicity_table_adjusts_each_family_on_its_own(sample):
         two.loc[["parents_in_work_or_education", "early_retirement_share"], "p_adjusted"],
         step_down(observed, null, plus_one=True),
     )
+
+
+# -- what an adversarial review found ---------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")  # statsmodels, singular draws
+def test_a_re_randomisation_without_a_defined_statistic_counts_as_extreme():
+    """Twelve families in two strata, the effect on four of them (two per stratum): many re-randomisations put both
+    of a stratum's four in one arm (the coefficient is not identified) or leave one family alone in an arm (its
+    standard error is rounding noise). Brute force: such a draw counts as at least as extreme as the observed."""
+    rng = np.random.default_rng(4)
+    strata_all = np.repeat([0, 1], 6)
+    treated_all = np.array([1, 1, 1, 0, 0, 0] * 2, dtype=bool)
+    assigned, exact = assignments(treated_all, strata_all, 1000, rng)
+    assert exact and len(assigned) == 400
+    members = np.array([0, 3, 6, 9])  # one treated and one control family in each stratum
+    cluster = np.repeat(np.arange(4), 3)
+    y = rng.normal(size=12) + 0.5 * treated_all[members][cluster]
+    strat = strata_all[members]
+    x = np.column_stack([np.ones(12), treated_all[members][cluster].astype(float), strat[cluster].astype(float)])
+    moving = np.zeros_like(x)
+    moving[:, 1] = 1.0
+    reg = Regression(y, x, 1, cluster, None, treated_all[members], moving, strat)
+    test, _ = randomisation(reg, assigned[:, members], exact, 0.95)
+    t_obs = _statsmodels_t(reg)
+    hits = 0
+    for row in assigned[:, members]:
+        xb = _x_for(reg, row)
+        if np.linalg.matrix_rank(xb) < xb.shape[1]:
+            hits += 1  # not identified
+            continue
+        fit = sm.OLS(y, xb).fit(cov_type="cluster", cov_kwds={"groups": cluster, **CLUSTER})
+        b, se = fit.params[1], fit.bse[1]
+        hits += (not se > 1e-8 * abs(b)) or abs(b / se) >= abs(t_obs) - 1e-12
+    assert test.p_value == pytest.approx(hits / 400)
+    assert test.p_value > 0.5  # most draws cannot be told apart: the test says it cannot reject
+
+
+def test_a_family_without_a_stratum_is_re_randomised_among_its_own(tmp_path):
+    """ENUM plus one control family without a stratum: still C(4,2)² = 36 assignments, not C(9,4) = 126 across."""
+    families = [f"{f},{arm},2021-03-15,Gellerup,{s}," for f, arm, s, _ in ENUM] + ["K5,control,2021-03-15,Gellerup,,"]
+    parents, status = [], []
+    for f, _, _, states in [*ENUM, ("K5", "control", "", ("job",))]:
+        for i, state in enumerate(states):
+            parents.append(f"P{f}{i},{f},1980,F")
+            status += [*spell(f"P{f}{i}", "2021-01", "2022-11", "cash_benefit"), f"P{f}{i},2022-12,{state}"]
+    write_extract(tmp_path, families="\n".join(families), parents="\n".join(parents), status=status)
+    ev = evaluate(tmp_path, end="2022-12", bootstrap_replicates=50, inference_draws=99)
+    panel = ev.effects["parents_in_work_or_education"].inference
+    assert panel.loc["randomisation", "exact"] and panel.loc["randomisation", "draws"] == 36
+
+
+def test_an_enumeration_of_few_families_prints_neither_its_count_nor_its_steps(enumerated, tmp_path):
+    """Four families per arm (hidden in the participants table): the 36 assignments would give them away."""
+    from opgang_eval.release.collect import collect
+
+    rel = collect(enumerated)
+    assert not rel.shown("flow/intervention/families_enrolled")
+    key = "inference/parents_in_work_or_education/randomisation/p_value"
+    assert not rel.shown(key)
+    oe.render_report(enumerated, tmp_path / "out", formats=("html",), lang="en", ledger=False, progress=False)
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('id="robustness"') :]
+    assert "36" not in section[: section.index("</p>")]  # the intro says "all possible", not the count
+
+
+@pytest.mark.parametrize("which", ["sample", "enumerated"])
+def test_adjusted_p_values_are_shown_only_with_every_effect_of_their_family(which, sample, enumerated):
+    from opgang_eval.release.collect import collect
+
+    ev = sample if which == "sample" else enumerated
+    rel = collect(ev)
+    table = ev.tables["multiplicity"]
+    listed = rel.facts.inference.measures
+    estimated = [m for m, e in ev.effects.items() if e.available and e.inference["reason"].isna().any()]
+    assert list(listed) == estimated  # every estimated effect is listed, also one without draws
+    for family, members in table[table["measure"].isin(listed)].groupby("family"):
+        all_shown = all(rel.shown(f"effect/{m}/estimate") for m in members["measure"])
+        for m in members["measure"]:
+            for part in ("p_adjusted", "q_value"):
+                key = f"multiplicity/{m}/{part}"
+                if not all_shown:
+                    assert not rel.shown(key), (family, key)

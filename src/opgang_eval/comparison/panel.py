@@ -87,8 +87,8 @@ def resamples(fr: Frames, design: ComparisonDesign, cfg: Config) -> Resamples | 
         # A family without a stratum is re-randomised among the others without one (its own group), never
         # across the strata: one missing value must not turn the stratified test into an unstratified one.
         raw = families["stratum"][used].astype("str")
-        if raw.nunique() > 1:
-            strata = pd.factorize(raw, sort=True)[0]
+        if raw.nunique(dropna=False) > 1:
+            strata = pd.factorize(raw, sort=True, use_na_sentinel=False)[0]
     draws = cfg.inference_draws
     wild, values = wild_codes(strata, int(used.sum()), draws, rng_for(cfg.seed, "inference", "wild"))
     assigned, exact = None, False
