@@ -411,3 +411,29 @@ def test_adjusted_p_values_are_shown_only_with_every_effect_of_their_family(whic
                 key = f"multiplicity/{m}/{part}"
                 if not all_shown:
                     assert not rel.shown(key), (family, key)
+
+
+def test_holm_by_hand():
+    from opgang_eval.comparison.multiplicity import holm
+
+    # Sorted 0.01, 0.03, 0.04: × 3, × 2, × 1 = 0.03, 0.06, 0.04 → monotone 0.03, 0.06, 0.06.
+    np.testing.assert_allclose(holm(np.array([0.01, 0.04, 0.03])), [0.03, 0.06, 0.06])
+    np.testing.assert_allclose(holm(np.array([0.5, 0.6])), [1.0, 1.0])
+
+
+def test_a_large_evaluation_skips_the_draws_and_adjusts_by_holm(monkeypatch):
+    """Above RESAMPLE_MAX_FAMILIES families (lowered here below the sample's 124) no draws are made."""
+    import opgang_eval.comparison.panel as panel_module
+    from opgang_eval.comparison.multiplicity import holm
+
+    monkeypatch.setattr(panel_module, "RESAMPLE_MAX_FAMILIES", 100)
+    ev = oe.evaluate(oe.load(SAMPLE), progress=False)
+    panel = ev.effects["youth_job_rate_change"].inference
+    assert panel.loc[["wild_bootstrap", "randomisation"], "reason"].str.startswith("not run with more than 100").all()
+    assert np.isfinite(panel.loc[["CR1", "CR2"], "p_value"]).all()
+    table = ev.tables["multiplicity"].set_index("measure")
+    secondary = table[(table["family"] == "secondary") & table["p_value"].notna()]
+    assert (secondary["method"] == "CR2").all()
+    np.testing.assert_allclose(secondary["p_adjusted"], holm(secondary["p_value"].to_numpy()))
+    cr2 = ev.effects["school_absence_change"].inference.loc["CR2", "p_value"]
+    assert table.loc["school_absence_change", "p_value"] == cr2

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..results import Effect
 
-__all__ = ["MULTIPLICITY_COLUMNS", "multiplicity_table", "sharpened_q", "step_down"]
+__all__ = ["MULTIPLICITY_COLUMNS", "holm", "multiplicity_table", "sharpened_q", "step_down"]
 
 MULTIPLICITY_COLUMNS = ("measure", "family", "method", "p_value", "p_adjusted", "q_value")
 
@@ -97,24 +97,49 @@ def multiplicity_table(
     measures = list(effects)
     family = ["primary" if m in primary else "descriptive" if m in descriptive else "secondary" for m in measures]
     draws = [effects[m].null_draws for m in measures]
-    p = np.array([_own_p(effects[m]) for m in measures])
+    own = [_own_p(effects[m]) for m in measures]
+    p = np.array([value for value, _ in own])
+    methods = [method for _, method in own]
     adjusted, q = np.full(len(measures), np.nan), np.full(len(measures), np.nan)
     for name in ("primary", "secondary"):
         members = [i for i, f in enumerate(family) if f == name and np.isfinite(p[i])]
-        tested = [d for i in members if (d := draws[i]) is not None]
-        if not tested:
+        if not members:
             continue
-        observed = np.array([d.observed_t for d in tested])
-        null_t = np.column_stack([d.t for d in tested])
-        adjusted[members] = step_down(observed, null_t, plus_one=not all(d.exact for d in tested))
+        tested = [d for i in members if (d := draws[i]) is not None]
+        if len(tested) == len(members):
+            observed = np.array([d.observed_t for d in tested])
+            null_t = np.column_stack([d.t for d in tested])
+            adjusted[members] = step_down(observed, null_t, plus_one=not all(d.exact for d in tested))
+        else:  # no joint draws (a large evaluation): Holm's step-down, valid whatever the dependence
+            adjusted[members] = holm(p[members])
         q[members] = sharpened_q(p[members])
-    methods = [d.method if d is not None else "" for d in draws]
     columns = (measures, family, methods, p, adjusted, q)
     return pd.DataFrame(dict(zip(MULTIPLICITY_COLUMNS, columns, strict=True)))
 
 
-def _own_p(effect: Effect) -> float:
-    """The p-value of the effect's own resampling test (NaN without one)."""
-    if effect.null_draws is None or effect.inference is None:
-        return float("nan")
-    return float(effect.inference["p_value"].to_numpy()[list(effect.inference.index).index(effect.null_draws.method)])
+def _own_p(effect: Effect) -> tuple[float, str]:
+    """The p-value the effect is judged by and its method.
+
+    The resampling test's; CR2's where no draws were made for the
+    evaluation (too many families to need them); NaN without either.
+    """
+    panel = effect.inference
+    if panel is None:
+        return float("nan"), ""
+    p_values = dict(zip(panel.index, panel["p_value"], strict=True))
+    if effect.null_draws is not None:
+        return float(p_values[effect.null_draws.method]), effect.null_draws.method
+    if np.isfinite(p_values.get("CR2", np.nan)):  # (an outcome that does not vary has no CR2 p either)
+        return float(p_values["CR2"]), "CR2"
+    return float("nan"), ""
+
+
+def holm(p_values: np.ndarray) -> np.ndarray:
+    """Holm's (1979) step-down adjusted p-values: the i-th smallest times (m − i + 1), made monotone, at most 1."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    stepped = np.minimum(np.maximum.accumulate(p[order] * (m - np.arange(m))), 1.0)
+    out = np.empty(m)
+    out[order] = stepped
+    return out

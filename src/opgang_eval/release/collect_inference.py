@@ -53,7 +53,7 @@ def inference(c: Collector, ev: Evaluation) -> dict[str, Any]:
     }
     measures = list(effects)
     known = [e.null_draws for e in effects.values() if e.null_draws is not None]
-    resampling = known[0].method if known else ("randomisation" if ev.design == "randomised" else "wild_bootstrap")
+    resampling = known[0].method if known else "CR2"  # no draws: a large evaluation is judged by CR2
     exact = bool(known and known[0].exact)
     # An exact enumeration's count (and the p-values' and the histogram's steps of 1/count) is a product of binomial
     # coefficients of each stratum's families per arm: it rests on the families' counts.

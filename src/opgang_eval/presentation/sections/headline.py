@@ -69,7 +69,9 @@ def _primary(p: Page) -> list[str]:
     facts = p.facts.inference
     if facts is None:
         return []
-    key = "headline:primary" if facts.resampling == "randomisation" else "headline:primary_observational"
+    key = {"randomisation": "headline:primary", "wild_bootstrap": "headline:primary_observational"}.get(
+        facts.resampling, "headline:primary_cr2"
+    )
     out = []
     for m in (m for m in facts.primary if p.shown(f"multiplicity/{m}/p_value")):
         shown = p.say(f"multiplicity/{m}/p_value", "p_value")  # "<0.001" when it is that small

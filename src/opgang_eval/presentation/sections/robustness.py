@@ -21,7 +21,7 @@ def robustness(p: Page) -> Section | None:
     if facts is None:
         return None
     intro = p.w(
-        "robustness:intro",
+        "robustness:intro_large" if facts.resampling == "CR2" else "robustness:intro",
         draws=p.f.number(facts.draws),
         assignments=p.w("robustness:all_assignments") if facts.exact else p.f.number(facts.draws),
         resampling=p.w(f"resampling:{facts.resampling}"),
@@ -92,7 +92,8 @@ def _multiplicity(p: Page) -> Table:
         ]
         rows.append([p.w(f"measure:{measure}"), p.w(f"family:{family}"), *parts])
     header = [p.w("measure"), p.w("family"), p.w("p_value"), p.w("p_adjusted"), p.w("q_value")]
-    note = p.w("multiplicity:note", resampling=p.w(f"resampling:{facts.resampling}"))
+    key = "multiplicity:note_holm" if facts.resampling == "CR2" else "multiplicity:note"
+    note = p.w(key, resampling=p.w(f"resampling:{facts.resampling}"))
     return p.table("multiplicity", p.w("multiplicity"), header, rows, ["l", "l", "r", "r", "r"], note)
 
 

@@ -496,4 +496,21 @@ WORDS: dict[str, str] = {
         "{method}: ingen effektstørrelse kunne afvises på 5 %-niveau i den ene side, så intervallet er åbent dér (–);"
         " testen har for få forskellige træk."
     ),
+    "headline:primary_cr2": "Primært udfald: {measure}. Den bias-reducerede klyngerobuste test (CR2) giver {p}.",
+    "resampling:CR2": "den bias-reducerede klyngerobuste test (CR2; med så mange familier trækkes der ikke)",
+    "method:why:CR2": (
+        "med så mange familier er den klyngerobuste t præcis, og træk over alle familier ville tage lang tid; de "
+        "justerede p-værdier er Holms."
+    ),
+    "robustness:intro_large": (
+        "Med så mange familier er den klyngerobuste t-test præcis: hver effekt vises med sit CR1-interval (som i "
+        "resultaterne) og den bias-reducerede CR2 med Satterthwaites småstikprøve-t-fordeling. Den vilde "
+        "cluster-bootstrap og randomiseringstesten, der betyder noget med få familier, køres ikke. Primært udfald: "
+        "{primary}."
+    ),
+    "multiplicity:note_holm": (
+        "p-værdi: {resampling}. Justeret p: Holms step-down inden for familien (sandsynligheden for mindst ét falsk "
+        "fund blandt dens udfald er højst niveauet). q-værdi: Andersons skærpede q (den forventede andel falske fund "
+        "blandt de fundne)."
+    ),
 }

@@ -487,4 +487,21 @@ WORDS: dict[str, str] = {
         "{method}: no effect size could be rejected at 5 % on one side, so the interval is open there (–); the test "
         "has too few distinct draws."
     ),
+    "headline:primary_cr2": "Primary outcome: {measure}. The bias-reduced cluster-robust test (CR2) gives {p}.",
+    "resampling:CR2": "bias-reduced cluster-robust test (CR2; with this many families no draws are made)",
+    "method:why:CR2": (
+        "with this many families the cluster-robust t is accurate, and draws over every family would take long; the "
+        "adjusted p-values are Holm's."
+    ),
+    "robustness:intro_large": (
+        "With this many families the cluster-robust t test is accurate: each effect is shown with its CR1 interval "
+        "(as the results) and the bias-reduced CR2 with Satterthwaite's small-sample t reference. The wild cluster "
+        "bootstrap and the randomisation test, which matter with few families, are not run. Primary outcome: "
+        "{primary}."
+    ),
+    "multiplicity:note_holm": (
+        "p-value: the {resampling}. Adjusted p: Holm's step-down within the family (the probability of any false "
+        "finding among its outcomes is at most the level). q-value: Anderson's sharpened q (the expected share of "
+        "false findings among those declared)."
+    ),
 }
