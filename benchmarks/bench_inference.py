@@ -2,8 +2,8 @@
 
 Part 1 (time): ``evaluate`` of the committed sample (124 families) with the
 inference panel at 2,000 draws for every effect, against the same evaluate
-without the panel (the baseline, measured in the same run: the evaluation as
-it was before the panel), median of five runs each; prints the ratio.
+without the panel (the baseline, measured in the same run, alternating with
+it), median of nine runs each; prints the ratio.
 
 Part 2 (size and family-wise error, by simulation): trials of 20, 40 and 124
 families in four strata (half of each stratum treated, by lottery), 1–3
@@ -18,7 +18,8 @@ method, the share with any unadjusted rejection among the five, and the
 family-wise error of the adjusted p-values. A method holds its size when its
 rate is near 5 % (Monte Carlo ±1.4 points at 1,000 trials).
 
-Usage: ``python benchmarks/bench_inference.py [--trials 1000] [--draws 999]``
+Usage: ``python benchmarks/bench_inference.py [--trials 1000] [--draws 999]`` (``--trials 0``: the
+time only).
 """
 
 from __future__ import annotations
@@ -48,24 +49,32 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 OUTCOMES = 5
 
 
-def _evaluate_time(extracts: oe.Extracts, panel: bool) -> tuple[float, float]:
-    """Median seconds of five evaluations, and the peak traced memory of one (MiB)."""
+def _evaluate_times(extracts: oe.Extracts, runs: int = 9) -> tuple[float, float, float, float]:
+    """Median seconds of evaluations with and without the panel, interleaved (a busy machine slows both alike),
+    and the peak traced memory of one of each (MiB)."""
     real = evaluation.resamples
-    if not panel:
-        evaluation.resamples = lambda *args: None  # type: ignore[assignment]  # the evaluation without the panel
+
+    def without(*args: object) -> None:  # the evaluation without the panel: no draws, so no panel rows
+        return None
+
+    times: dict[bool, list[float]] = {True: [], False: []}
+    peaks: dict[bool, float] = {}
     try:
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            oe.evaluate(extracts, {"inference_draws": 2000}, progress=False)
-            times.append(time.perf_counter() - start)
-        tracemalloc.start()
-        oe.evaluate(extracts, {"inference_draws": 2000}, progress=False)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        for run in range(runs + 1):
+            for panel in (True, False):
+                evaluation.resamples = real if panel else without  # type: ignore[assignment]
+                if run == runs:  # one more, traced
+                    tracemalloc.start()
+                    oe.evaluate(extracts, {"inference_draws": 2000}, progress=False)
+                    peaks[panel] = tracemalloc.get_traced_memory()[1] / 2**20
+                    tracemalloc.stop()
+                    continue
+                start = time.perf_counter()
+                oe.evaluate(extracts, {"inference_draws": 2000}, progress=False)
+                times[panel].append(time.perf_counter() - start)
     finally:
         evaluation.resamples = real
-    return float(np.median(times)), peak
+    return float(np.median(times[False])), peaks[False], float(np.median(times[True])), peaks[True]
 
 
 def _trial(families: int, rng: np.random.Generator) -> tuple[list[Regression], np.ndarray]:
@@ -140,12 +149,14 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         extracts = oe.load(SAMPLE, progress=False)
-    base, base_peak = _evaluate_time(extracts, panel=False)
-    full, full_peak = _evaluate_time(extracts, panel=True)
-    print("evaluate, data/sample (124 families), inference_draws = 2,000; median of 5")
+    oe.evaluate(extracts, progress=False)  # warm-up: imports
+    base, base_peak, full, full_peak = _evaluate_times(extracts)
+    print("evaluate, data/sample (124 families), inference_draws = 2,000; median of 9, interleaved")
     print(f"  without the panel  {base:6.2f} s   peak {base_peak:6.1f} MiB (traced)")
     print(f"  with the panel     {full:6.2f} s   peak {full_peak:6.1f} MiB (traced)")
     print(f"  ratio              {full / base:6.2f}")
+    if args.trials == 0:
+        return
     print()
     print(f"rejection at 5 % under a true null: {args.trials:,} trials per size, {args.draws:,} draws each")
     columns = ("CR1", "CR2", "wild_bootstrap", "randomisation", "any of 5, unadjusted", "any of 5, Romano-Wolf")

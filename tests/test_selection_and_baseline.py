@@ -104,13 +104,14 @@ def test_lee_bounds_for_attrition_by_hand_and_by_literal_trimming(ev):
 
 def test_lee_bounds_of_the_flexjob_share_among_those_in_work(ev):
     row = ev.tables["lee_bounds"].set_index("measure").loc["flexjob_share_of_work_or_education"]
-    # In work among those with a status: 6/8 = 0.75 vs 4/10 = 0.4 → trim the intervention by 0.35/0.75 = 7/15.
+    # Selected: a status in E *and* in work, of all parents: 6/10 vs 4/10 → trim the intervention by 0.2/0.6 = 1/3.
+    # (Of those with a status only, 6/8 vs 4/10, the two intervention parents lost before would be ignored.)
     assert row["selection"] == "in_work_or_education"
-    assert row["trimmed_arm"] == "intervention" and row["trimmed_share"] == pytest.approx(7 / 15)
+    assert row["trimmed_arm"] == "intervention" and row["trimmed_share"] == pytest.approx(1 / 3)
     flexjob_in_work = [1, 1, 1, 1, 0, 0]
-    assert row["lower"] == pytest.approx(_trimmed_mean(flexjob_in_work, 7 / 15, top=True) - 1 / 4)  # 0.375 − 0.25
-    assert row["upper"] == pytest.approx(_trimmed_mean(flexjob_in_work, 7 / 15, top=False) - 1 / 4)  # 1 − 0.25
-    assert (row["lower"], row["upper"]) == pytest.approx((0.125, 0.75))
+    assert row["lower"] == pytest.approx(_trimmed_mean(flexjob_in_work, 1 / 3, top=True) - 1 / 4)  # 0.5 − 0.25
+    assert row["upper"] == pytest.approx(_trimmed_mean(flexjob_in_work, 1 / 3, top=False) - 1 / 4)  # 1 − 0.25
+    assert (row["lower"], row["upper"]) == pytest.approx((0.25, 0.75))
 
 
 def test_ancova_equals_a_statsmodels_fit_of_the_same_parents(ev):
@@ -197,3 +198,33 @@ def test_no_number_of_a_hidden_effect_leaves_through_the_robustness_section(smal
         assert f"{p:.3f}" not in text
     panel = text[text.index("Parents in work or education: the effect by four methods") :]
     assert " pp" not in panel  # no interval, no estimate
+
+
+def test_the_summary_index_is_hidden_with_any_effect_it_is_made_of(tmp_path):
+    """An adversarial review's case: nobody of the control arm in work (so the work component, with no spread
+    among the control families, is left out) and the youths' effect hidden (the control youths had no job
+    before). Shown, the index would be −(c/6)/√(c(6 − c)/30) and give the hidden count c of control youths with
+    a job after; it must be hidden with the youth effect."""
+    arms = ["intervention"] * 6 + ["control"] * 6
+    status, children, jobs = [], [], []
+    for i in range(12):
+        status += [*spell(f"P{i}", "2021-01", "2022-11", CASH), f"P{i},{END},{JOB if i < 6 else CASH}"]
+        children.append(f"Y{i},F{i},2006,F")
+        jobs.append(f"Y{i},2020-06,{3000 if i < 6 else 0}")
+        if i < 6 or i - 6 < 2:  # every intervention youth, and c = 2 control youths, with a job after
+            jobs.append(f"Y{i},2022-06,3000")
+    write_extract(
+        tmp_path,
+        families="\n".join(f"F{i},{arm},2021-03-15,Gellerup,," for i, arm in enumerate(arms)),
+        parents="\n".join(f"P{i},F{i},1980,F" for i in range(12)),
+        status=status,
+        children="\n".join(children),
+        youth_jobs="\n".join(jobs),
+    )
+    ev = evaluate(tmp_path, end=END, inference_draws=99)
+    components = ev.tables["summary_index"].set_index("measure")
+    assert list(components.index[components["used"]]) == ["youth_job_rate_change"]
+    assert ev.summary_index.estimate == pytest.approx(-(2 / 6) / np.sqrt(2 * 4 / 30))  # what a reader would solve
+    rel = collect(ev)
+    assert not rel.shown("effect/youth_job_rate_change/estimate")
+    assert not any(rel.shown(k) for k in rel.values if k.startswith(("index/", "inference/summary_index/")))

@@ -63,6 +63,9 @@ def ancova_table(declared: Sequence[Measure], inputs: Inputs, effects: Mapping[s
         if not fitted.available:
             rows.append(row | {"reason": fitted.reason})
             continue
+        if not fitted.std_error > 0:
+            rows.append(row | {"reason": "the status at the end is the status before enrolment for every parent"})
+            continue
         rows.append(
             row
             | {

@@ -15,9 +15,9 @@ with a share m of yeses among the selected and p trimmed, the lower mean is
 max(0, (m − p)/(1 − p)) and the upper min(1, m/(1 − p)). The interval is the
 percentile bootstrap of families within arms (lower bound's 2.5 % and upper
 bound's 97.5 % quantile: it covers the whole identified set with at least
-95 %), all draws as one matrix product of family multiplicities and
-per-family counts. Randomised design only: without random assignment the
-selected groups are not comparable to begin with.
+95 %), all draws as one gather of per-family counts. Randomised design only:
+without random assignment the selected groups are not comparable to begin
+with.
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ def lee_bounds(
         return {"reason": "an arm has nobody selected, so there is no share to bound"}
     sums = []
     for a in arms:  # families resampled with replacement within each arm, all draws at once
-        weights = rng.multinomial(len(a), np.full(len(a), 1 / len(a)), size=draws)
-        sums.append(weights @ a)
+        sums.append(a[rng.integers(0, len(a), size=(draws, len(a)))].sum(axis=1))
     boot = _bounds(np.stack(sums, axis=1))
     alpha = 1 - level
     q = point["q"][0]
@@ -103,8 +102,8 @@ def lee_table(fr: Frames, cfg: Config) -> pd.DataFrame:
     """Lee bounds of every share at ``E``; one row per share, ``reason`` where there are none.
 
     Selection is having a status in ``E`` (the parents without one are left
-    out of every share) and, for the flexjob share among those in work, being
-    in work or education.
+    out of every share) and, for the flexjob share among those in work, having
+    a status and being in work or education; both of all the arm's parents.
     """
     parents = fr.parents[fr.parents["arm"].isin(["intervention", "control"]).to_numpy()]
     if parents.empty or parents["arm"].nunique() < 2:
@@ -120,8 +119,10 @@ def lee_table(fr: Frames, cfg: Config) -> pd.DataFrame:
     for measure, (which, among_work) in SHARES.items():
         statuses = cfg.work_or_education if which == "work_or_education" else (which,)
         yes = fr.status_in(status, statuses)
-        base, selected = (has, work) if among_work else (np.ones(len(pc), dtype=bool), has)
-        per_person = np.column_stack([base, selected & base, yes & selected & base]).astype(float)
+        # Selected among all parents: the flexjob share is of those with a status *and* in work, and both may
+        # differ by arm (bounding the work condition alone would ignore the attrition before it).
+        selected = has & work if among_work else has
+        per_person = np.column_stack([np.ones(len(pc)), selected, yes & selected]).astype(float)
         counts = np.stack([np.bincount(fam, per_person[:, j], len(families)) for j in range(3)], axis=1)
         rng = rng_for(cfg.seed, "lee", measure)
         row = {"measure": measure, "selection": "in_work_or_education" if among_work else "status_in_end"}

@@ -12,7 +12,9 @@ test. Each family — the unit of randomisation — gets one value per outcome:
 Each is standardised by the control families' mean and standard deviation
 (ddof 1), signed so that higher is better, and the index is the mean of the
 standardised outcomes the family has (a family without children has the
-first only, as Kling, Liebman & Katz average the available components). The
+first only). Kling, Liebman & Katz instead fill a missing component with
+its arm's mean; averaging what the family has is the common variant (it
+neither invents a component nor gives a family a value it could not have). The
 effect is the index on arm with the stratum fixed effects, one row per
 family, with the same inference panel as every effect: in control standard
 deviations. The flexjob and early-retirement shares are left out: whether

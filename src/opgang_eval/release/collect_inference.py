@@ -115,13 +115,17 @@ def _index(c: Collector, ev: Evaluation, families: list[str]) -> None:
     """The summary index's effect and panel (``index/...``, ``inference/summary_index/...``).
 
     A mean over both arms' families of their outcomes: shown with at least
-    ``min_cell`` families in each arm, and only while the primary effect (on
-    the same parents) is shown.
+    ``min_cell`` families in each arm, and only while the effect of every
+    outcome it is made of is shown.
     """
     e = ev.summary_index
     if e is None:
         return
-    on = ["effect/parents_in_work_or_education/estimate"]
+    # The index is a function of its components' arm means: it rests on each used component's effect (which rests
+    # on both arms' results), else a hidden component could be solved from it.
+    table = ev.tables.get("summary_index")
+    used = [] if table is None or table.empty else list(table.loc[table["used"], "measure"])
+    on = [f"effect/{m}/estimate" for m in used] or ["effect/parents_in_work_or_education/estimate"]
     if not e.available or e.inference is None:
         for part in ("estimate", "ci_low", "ci_high"):
             c.unavailable(f"index/{part}", e.reason or "")
@@ -143,6 +147,8 @@ def _panel(c: Collector, measure: str, e: Effect, on: list[str], families: list[
             key = f"inference/{measure}/{method}/{part}"
             if isinstance(row["reason"], str) and row["reason"]:
                 c.unavailable(key, row["reason"])
+            elif not math.isfinite(row[part]):  # CR1's p of an outcome the model fits exactly
+                c.unavailable(key, "")
             else:
                 c.stat(key, float(row[part]), on=on + (families if method == "randomisation" else []))
 
@@ -167,6 +173,7 @@ _SELECTION = {
     "in_work_or_education": (
         "measure/{arm}/parents_in_work_or_education/numerator",
         "measure/{arm}/parents_in_work_or_education/complement",
+        "flow/{arm}/parents_without_status_in_end",
     ),
 }
 
