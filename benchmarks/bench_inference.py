@@ -1,9 +1,11 @@
 """The inference panel: its cost against today's evaluate, and each method's size under a true null.
 
 Part 1 (time): ``evaluate`` of the committed sample (124 families) with the
-inference panel at 2,000 draws for every effect, against the same evaluate
-without the panel (the baseline, measured in the same run, alternating with
-it), median of nine runs each; prints the ratio.
+inference panel at 2,000 draws for every effect, against two baselines
+measured in the same run: the same evaluate without the panel (alternating
+with it), and the package as it was before issue #10 (``--before``, taken
+from git into a temporary folder and run in a subprocess, before and after
+the others); medians of nine runs; prints both ratios.
 
 Part 2 (size and family-wise error, by simulation): trials of 20, 40 and 124
 families in four strata (half of each stratum treated, by lottery), 1–3
@@ -25,6 +27,12 @@ time only).
 from __future__ import annotations
 
 import argparse
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -45,8 +53,41 @@ from opgang_eval.comparison.inference import (
 )
 from opgang_eval.comparison.multiplicity import step_down
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
 OUTCOMES = 5
+
+#: The package before issue #10 (the inference panel and everything after it): "today's evaluate time".
+BEFORE = "b76f2e0"
+
+_BEFORE_LOOP = """
+import time, statistics, warnings, opgang_eval as oe
+warnings.simplefilter("ignore")
+assert oe.__file__.startswith({root!r}), oe.__file__
+ex = oe.load({sample!r}, progress=False)
+oe.evaluate(ex, progress=False)
+times = []
+for _ in range({runs}):
+    start = time.perf_counter()
+    oe.evaluate(ex, progress=False)
+    times.append(time.perf_counter() - start)
+print(statistics.median(times))
+"""
+
+
+def _before_time(commit: str, runs: int = 9) -> float | None:
+    """Median seconds of ``evaluate`` on the sample by the package as it was at ``commit`` (``None``: no git)."""
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        code = _BEFORE_LOOP.format(root=tmp, sample=str(SAMPLE), runs=runs)
+        env = {**os.environ, "PYTHONPATH": f"{tmp}/src"}  # ahead of the editable install of the current code
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
 
 
 def _evaluate_times(extracts: oe.Extracts, runs: int = 9) -> tuple[float, float, float, float]:
@@ -145,16 +186,26 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--draws", type=int, default=999)
     parser.add_argument("--seed", type=int, default=20190901)
+    parser.add_argument("--before", default=BEFORE, help="commit whose evaluate is today's time (default: %(default)s)")
     args = parser.parse_args()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         extracts = oe.load(SAMPLE, progress=False)
     oe.evaluate(extracts, progress=False)  # warm-up: imports
+    first = _before_time(args.before)
     base, base_peak, full, full_peak = _evaluate_times(extracts)
-    print("evaluate, data/sample (124 families), inference_draws = 2,000; median of 9, interleaved")
-    print(f"  without the panel  {base:6.2f} s   peak {base_peak:6.1f} MiB (traced)")
-    print(f"  with the panel     {full:6.2f} s   peak {full_peak:6.1f} MiB (traced)")
-    print(f"  ratio              {full / base:6.2f}")
+    second = _before_time(args.before)
+    print("evaluate, data/sample (124 families), inference_draws = 2,000; median of 9")
+    if first is not None and second is not None:
+        before = (first + second) / 2  # measured before and after the current code's runs, for a drifting load
+        print(
+            f"  package at {args.before} (before #10)  {before:6.2f} s   (runs before and after: {first:.2f}, {second:.2f})"
+        )
+    print(f"  without the panel          {base:6.2f} s   peak {base_peak:6.1f} MiB (traced)")
+    print(f"  with the panel             {full:6.2f} s   peak {full_peak:6.1f} MiB (traced)")
+    print(f"  ratio to without the panel {full / base:6.2f}")
+    if first is not None and second is not None:
+        print(f"  ratio to before #10        {full / before:6.2f}")
     if args.trials == 0:
         return
     print()

@@ -15,7 +15,8 @@ with a share m of yeses among the selected and p trimmed, the lower mean is
 max(0, (m − p)/(1 − p)) and the upper min(1, m/(1 − p)). The interval is the
 percentile bootstrap of families within arms (lower bound's 2.5 % and upper
 bound's 97.5 % quantile: it covers the whole identified set with at least
-95 %), all draws as one gather of per-family counts. Randomised design only:
+95 %), the same resamples of families for every share, all draws as one
+matrix product of family multiplicities and per-family counts. Randomised design only:
 without random assignment the selected groups are not comparable to begin
 with.
 """
@@ -30,7 +31,7 @@ from ..measures.frames import Frames
 from ..measures.headline import SHARES
 from ..measures.intervals import rng_for
 
-__all__ = ["BOUNDS_COLUMNS", "lee_bounds", "lee_table"]
+__all__ = ["BOUNDS_COLUMNS", "lee_bounds", "lee_table", "resample_weights"]
 
 BOUNDS_COLUMNS = (
     "measure",
@@ -47,8 +48,23 @@ BOUNDS_COLUMNS = (
 )
 
 
+def resample_weights(treated: np.ndarray, draws: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Per arm (intervention, control), draws × families: how often each family is drawn in each resample.
+
+    Families are drawn with replacement within their arm; the multiplicities
+    come from one ``bincount`` of all draws, so each bound's resampled totals
+    are one matrix product with its per-family counts.
+    """
+    out = []
+    for arm in (treated, ~treated):
+        n = int(arm.sum())
+        picks = rng.integers(0, n, size=(draws, n)) + np.arange(draws)[:, None] * n
+        out.append(np.bincount(picks.ravel(), minlength=draws * n).reshape(draws, n).astype(float))
+    return out
+
+
 def lee_bounds(
-    counts: np.ndarray, treated: np.ndarray, draws: int, rng: np.random.Generator, level: float = 0.95
+    counts: np.ndarray, treated: np.ndarray, weights: list[np.ndarray], level: float = 0.95
 ) -> dict[str, object]:
     """Lee bounds of the difference in a yes share among the selected, with a family-bootstrap interval.
 
@@ -58,15 +74,14 @@ def lee_bounds(
         Families × 3: persons, persons selected, selected persons with a yes.
     treated
         Each family's arm (``True`` = intervention).
+    weights
+        The resamples of each arm's families (:func:`resample_weights`).
     """
     arms = [counts[treated], counts[~treated]]
     point = _bounds(np.stack([a.sum(axis=0) for a in arms])[None])
     if not np.isfinite(point["lower"][0]):
         return {"reason": "an arm has nobody selected, so there is no share to bound"}
-    sums = []
-    for a in arms:  # families resampled with replacement within each arm, all draws at once
-        sums.append(a[rng.integers(0, len(a), size=(draws, len(a)))].sum(axis=1))
-    boot = _bounds(np.stack(sums, axis=1))
+    boot = _bounds(np.stack([w @ a for w, a in zip(weights, arms, strict=True)], axis=1))
     alpha = 1 - level
     q = point["q"][0]
     return {
@@ -115,6 +130,7 @@ def lee_table(fr: Frames, cfg: Config) -> pd.DataFrame:
     status = fr.status_at_end()[pc]
     has = status >= 0
     work = fr.status_in(status, cfg.work_or_education)
+    weights = resample_weights(treated, cfg.bootstrap_replicates, rng_for(cfg.seed, "lee"))
     rows = []
     for measure, (which, among_work) in SHARES.items():
         statuses = cfg.work_or_education if which == "work_or_education" else (which,)
@@ -124,7 +140,6 @@ def lee_table(fr: Frames, cfg: Config) -> pd.DataFrame:
         selected = has & work if among_work else has
         per_person = np.column_stack([np.ones(len(pc)), selected, yes & selected]).astype(float)
         counts = np.stack([np.bincount(fam, per_person[:, j], len(families)) for j in range(3)], axis=1)
-        rng = rng_for(cfg.seed, "lee", measure)
         row = {"measure": measure, "selection": "in_work_or_education" if among_work else "status_in_end"}
-        rows.append(row | lee_bounds(counts, treated, cfg.bootstrap_replicates, rng))
+        rows.append(row | lee_bounds(counts, treated, weights))
     return pd.DataFrame(rows, columns=list(BOUNDS_COLUMNS))

@@ -113,10 +113,17 @@ def resamples(fr: Frames, design: ComparisonDesign, cfg: Config) -> Resamples | 
     return Resamples(column, wild, values, assigned, exact, strata)
 
 
+_DTYPES = {"draws": "int64", "exact": "bool", "reason": "object"}
+
+
 def _frame(rows: dict[str, dict[str, object]]) -> pd.DataFrame:
-    empty = {c: float("nan") for c in INFERENCE_COLUMNS} | {"draws": 0, "exact": False, "reason": None}
-    frame = pd.DataFrame([empty | rows.get(m, {}) for m in METHODS], index=pd.Index(METHODS, name="method"))
-    return frame.astype({"draws": "int64", "exact": "bool"})
+    """The panel from each method's row (missing values: NaN, 0 draws, not exact, no reason), built by columns."""
+    empty = {"draws": 0, "exact": False, "reason": None}
+    columns = {
+        c: np.array([rows.get(m, {}).get(c, empty.get(c, np.nan)) for m in METHODS], dtype=_DTYPES.get(c, "float64"))
+        for c in INFERENCE_COLUMNS
+    }
+    return pd.DataFrame(columns, index=pd.Index(METHODS, name="method"))
 
 
 def unavailable_panel(reason: str) -> pd.DataFrame:
