@@ -198,9 +198,8 @@ def main() -> None:
     print("evaluate, data/sample (124 families), inference_draws = 2,000; median of 9")
     if first is not None and second is not None:
         before = (first + second) / 2  # measured before and after the current code's runs, for a drifting load
-        print(
-            f"  package at {args.before} (before #10)  {before:6.2f} s   (runs before and after: {first:.2f}, {second:.2f})"
-        )
+        runs = f"(runs before and after: {first:.2f}, {second:.2f})"
+        print(f"  package at {args.before} (before #10)  {before:6.2f} s   {runs}")
     print(f"  without the panel          {base:6.2f} s   peak {base_peak:6.1f} MiB (traced)")
     print(f"  with the panel             {full:6.2f} s   peak {full_peak:6.1f} MiB (traced)")
     print(f"  ratio to without the panel {full / base:6.2f}")
