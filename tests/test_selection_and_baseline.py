@@ -228,3 +228,38 @@ def test_the_summary_index_is_hidden_with_any_effect_it_is_made_of(tmp_path):
     rel = collect(ev)
     assert not rel.shown("effect/youth_job_rate_change/estimate")
     assert not any(rel.shown(k) for k in rel.values if k.startswith(("index/", "inference/summary_index/")))
+
+
+def test_lee_bounds_of_the_absence_change_for_children_without_both_school_years(tmp_path):
+    """Two children per family; every child was absent 20 of 200 days in 2019/20 (the baseline: enrolment in
+    March 2021). In 2021/22 (the follow-up for E = 2022-12) six of the eight intervention children and four of the
+    eight control children have a row. The trimmed share is (6/8 − 4/8)/(6/8) = 1/3 of the intervention's six."""
+    post = {
+        "I1a": 10, "I1b": 12, "I2a": 14, "I2b": 16, "I3a": 18, "I3b": 30,  # changes −0.05 … +0.05
+        "K1a": 20, "K1b": 22, "K2a": 24, "K2b": 26,  # changes 0, 0.01, 0.02, 0.03
+    }  # fmt: skip
+    families = [f"I{i},intervention,2021-03-15,Gellerup,," for i in range(1, 5)]
+    families += [f"K{i},control,2021-03-15,Gellerup,," for i in range(1, 5)]
+    fam_ids = [f.split(",")[0] for f in families]
+    children = [f"{f}{c},{f},2010,F" for f in fam_ids for c in "ab"]
+    absence = [f"{f}{c},2019/20,20,200" for f in fam_ids for c in "ab"]
+    absence += [f"{child},2021/22,{days},200" for child, days in post.items()]
+    status = [line for f in fam_ids for line in spell(f"P{f}", "2021-01", END, CASH)]
+    write_extract(
+        tmp_path,
+        families="\n".join(families),
+        parents="\n".join(f"P{f},{f},1980,F" for f in fam_ids),
+        status=status,
+        children="\n".join(children),
+        school_absence="\n".join(absence),
+    )
+    ev = evaluate(tmp_path, end=END, inference_draws=99)
+    row = ev.tables["lee_bounds"].set_index("measure").loc["school_absence_change"]
+    assert row["selection"] == "both_school_years"
+    assert row["trimmed_arm"] == "intervention" and row["trimmed_share"] == pytest.approx(1 / 3)
+    treated = [(post[c] - 20) / 200 for c in ("I1a", "I1b", "I2a", "I2b", "I3a", "I3b")]
+    control_mean = np.mean([(post[c] - 20) / 200 for c in ("K1a", "K1b", "K2a", "K2b")])  # 0.015
+    assert row["lower"] == pytest.approx(_trimmed_mean(treated, 1 / 3, top=True) - control_mean)  # −0.035 − 0.015
+    assert row["upper"] == pytest.approx(_trimmed_mean(treated, 1 / 3, top=False) - control_mean)  # −0.0025 − 0.015
+    assert (row["lower"], row["upper"]) == pytest.approx((-0.05, -0.0175))
+    assert row["ci_low"] <= row["lower"] and row["ci_high"] >= row["upper"]

@@ -175,6 +175,7 @@ _SELECTION = {
         "measure/{arm}/parents_in_work_or_education/complement",
         "flow/{arm}/parents_without_status_in_end",
     ),
+    "both_school_years": ("flow/{arm}/analysed:school_absence_change", "flow/{arm}/children_enrolled"),
 }
 
 
@@ -194,12 +195,14 @@ def _lee(c: Collector, ev: Evaluation, measures: list[str]) -> tuple[tuple[str, 
         out.append((measure, str(row["selection"])))
         on = [f"effect/{measure}/estimate"]
         on += [key.format(arm=arm) for key in _SELECTION[str(row["selection"])] for arm in ("intervention", "control")]
+        # A bound is a mean of the persons left in the trimmed arm: at least min_cell of them, as any mean.
+        ok = not isinstance(row["reason"], str) and float(row["kept"]) >= c.m
         for part in ("lower", "upper", "ci_low", "ci_high", "trimmed_share"):
             key = f"lee/{measure}/{part}"
             if isinstance(row["reason"], str):
                 c.unavailable(key, row["reason"])
             else:
-                c.stat(key, float(row[part]), on=on)
+                c.stat(key, float(row[part]), ok=ok, on=on)
     return tuple(out)
 
 

@@ -476,9 +476,9 @@ WORDS: dict[str, str] = {
         "for dem, der ville være udvalgt i begge grupper, mellem grænserne (gruppen med flest udvalgte beskåret med "
         "den ekstra andel); intervallet er en percentil-bootstrap af familier, der dækker begge grænser."
     ),
-    "lee:selection:in_work_or_education": "i beskæftigelse eller uddannelse i {end}",
-    "lee:selection:status_in_end": "en status i {end}",
-    "lee:selection": "Udvalgt: forældre med",
+    "lee:selection:in_work_or_education": "forældre i beskæftigelse eller uddannelse i {end}",
+    "lee:selection:status_in_end": "forældre med en status i {end}",
+    "lee:selection": "Udvalgt",
     "lee:trimmed": "Beskåret andel",
     "lee:bounds": "Grænser",
     "lee:ci": "95 %-interval for grænserne",
@@ -513,4 +513,5 @@ WORDS: dict[str, str] = {
         "fund blandt dens udfald er højst niveauet). q-værdi: Andersons skærpede q (den forventede andel falske fund "
         "blandt de fundne)."
     ),
+    "lee:selection:both_school_years": "børn med begge skoleår",
 }

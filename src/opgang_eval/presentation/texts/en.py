@@ -468,9 +468,9 @@ WORDS: dict[str, str] = {
         "for those selected either way lies between the bounds (the arm with more selected trimmed by the extra "
         "share); the interval is a percentile bootstrap of families that covers both bounds."
     ),
-    "lee:selection:in_work_or_education": "in work or education in {end}",
-    "lee:selection:status_in_end": "a status in {end}",
-    "lee:selection": "Selected: parents with",
+    "lee:selection:in_work_or_education": "parents in work or education in {end}",
+    "lee:selection:status_in_end": "parents with a status in {end}",
+    "lee:selection": "Selected",
     "lee:trimmed": "Trimmed share",
     "lee:bounds": "Bounds",
     "lee:ci": "95% interval of the bounds",
@@ -504,4 +504,5 @@ WORDS: dict[str, str] = {
         "finding among its outcomes is at most the level). q-value: Anderson's sharpened q (the expected share of "
         "false findings among those declared)."
     ),
+    "lee:selection:both_school_years": "children with both school years",
 }
