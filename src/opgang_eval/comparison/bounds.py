@@ -223,6 +223,9 @@ def lee_means(
     return _row(point, boot, kept, level)
 
 
+# A resample may hold no selected person of an arm (its families all without one): that draw is NaN, and the
+# interval's quantiles leave it out.
+@np.errstate(divide="ignore", invalid="ignore")
 def _trimmed(
     values: list[np.ndarray],
     local: list[np.ndarray],
@@ -232,20 +235,6 @@ def _trimmed(
     members: list[np.ndarray],
 ) -> dict[str, np.ndarray]:
     """Lee bounds for draws × families multiplicities of each arm (one row: the point estimate)."""
-    # A resample may hold no selected person of an arm (its families all without one): that draw is NaN, and the
-    # interval's quantiles leave it out.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _trimmed_draws(values, local, weights, base, selected, members)
-
-
-def _trimmed_draws(
-    values: list[np.ndarray],
-    local: list[np.ndarray],
-    weights: list[np.ndarray],
-    base: np.ndarray,
-    selected: np.ndarray,
-    members: list[np.ndarray],
-) -> dict[str, np.ndarray]:
     q = np.column_stack([w @ selected[m] / (w @ base[m]) for w, m in zip(weights, members, strict=True)])
     more = q[:, 0] >= q[:, 1]
     p = np.where(more, (q[:, 0] - q[:, 1]) / q[:, 0], (q[:, 1] - q[:, 0]) / q[:, 1])
