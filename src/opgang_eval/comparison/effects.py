@@ -119,6 +119,12 @@ def unavailable_effect(measure: Measure, design: ComparisonDesign, reason: str, 
     return Effect.unavailable(measure.id, "effect", reason, method, scale=scale, design=design.kind)
 
 
+#: Why a descriptive contrast (conditioned on an outcome) gets no resampling test: it is no effect to test.
+DESCRIPTIVE = (
+    "not run: the difference conditions on an outcome after randomisation, so it is no effect to test "
+    "(see its Lee bounds)"
+)
+
 #: The panel of an effect that is not one coefficient of a regression (the savings: a bootstrap of families).
 NOT_REGRESSION = "the effect is not a regression coefficient; its interval is the one given with it"
 
@@ -170,6 +176,8 @@ def _estimate(
         weights = rows.weight
     else:
         weights = family_weight if rows.weight is None else rows.weight * family_weight
+    if shared is not None and measure.descriptive_effect:
+        shared = replace(shared, skipped=DESCRIPTIVE)
     return _fit(measure, rows, weights, contrast, design, arms, shared)
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
-from threadpoolctl import threadpool_limits
 
 from ..config import Config
 from ..measures.frames import Frames
@@ -151,7 +150,8 @@ def inference_panel(
         "CR1": {"std_error": se1, "df": g - 1, "p_value": p1, "ci_low": low1, "ci_high": high1}
     }
     # e.g. nobody in flexjob in either arm: no spread (a standard error of rounding noise), no t statistic to resample
-    if not se1 > _NOISE * max(1.0, abs(estimate)) or not reg.fit()[1] > _NOISE * max(1.0, abs(estimate)):
+    fitted = reg.fit()  # the effect's own coefficient and CR1 error, for the resampling tests' t
+    if not se1 > _NOISE * max(1.0, abs(estimate)) or not fitted[1] > _NOISE * max(1.0, abs(estimate)):
         why = "the outcome does not vary between families, so there is no t statistic to test"
         rows |= {m: {"reason": why} for m in METHODS[1:]}
         return _frame({m: row if "reason" in row else {"estimate": estimate} | row for m, row in rows.items()}), None
@@ -170,18 +170,15 @@ def inference_panel(
     columns = shared.column[fc]
     strata = None if shared.strata is None else shared.strata[columns]
     reg = Regression(reg.y, reg.x, reg.term, reg.cluster, reg.weights, reg.treated, reg.moving, strata)
-    # The draws' products are many small matrices (k ≤ a dozen coefficients): BLAS threads cost more than they
-    # save there, and with another busy process on the machine they made the panel 60 % slower (bench_inference).
-    with threadpool_limits(limits=1, user_api="blas"):
-        wild, wild_t = wild_bootstrap(reg, shared.wild_values[shared.wild[:, columns]], level)
-        rows["wild_bootstrap"] = _resampled(wild)
-        draws = NullDraws("wild_bootstrap", wild_t, None, False, estimate / se1)
-        if shared.assigned is not None:
-            test, ri_t = randomisation(reg, shared.assigned[:, columns], shared.exact, level)
-            rows["randomisation"] = _resampled(test)
-            draws = NullDraws("randomisation", ri_t, test.null_estimates, test.exact, estimate / se1)
-        else:
-            rows["randomisation"] = {"reason": NOT_RANDOMISED}
+    wild, wild_t = wild_bootstrap(reg, shared.wild_values[shared.wild[:, columns]], level, fitted)
+    rows["wild_bootstrap"] = _resampled(wild)
+    draws = NullDraws("wild_bootstrap", wild_t, None, False, estimate / se1)
+    if shared.assigned is not None:
+        test, ri_t = randomisation(reg, shared.assigned[:, columns], shared.exact, level, fitted)
+        rows["randomisation"] = _resampled(test)
+        draws = NullDraws("randomisation", ri_t, test.null_estimates, test.exact, estimate / se1)
+    else:
+        rows["randomisation"] = {"reason": NOT_RANDOMISED}
     frame = _frame({m: row if "reason" in row else {"estimate": estimate} | row for m, row in rows.items()})
     return frame, draws
 
