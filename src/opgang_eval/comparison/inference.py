@@ -186,7 +186,8 @@ def cr2(reg: Regression) -> tuple[float, float]:
         h = np.einsum("cik,kl,cjl->cij", xs, bread, xs) * ws[:, None, :]  # H_jj = X_j M X_j' W_j
         gm = np.eye(size) - h - h.transpose(0, 2, 1) + np.einsum("cik,kl,cjl->cij", xs, omega, xs)
         values, vectors = np.linalg.eigh(gm)
-        inv_sqrt = np.where(values > 1e-12, np.abs(values) ** -0.5, 0.0)
+        kept = values > 1e-12
+        inv_sqrt = np.where(kept, np.where(kept, values, 1.0) ** -0.5, 0.0)  # no power of a zero eigenvalue
         adjust = np.einsum("cij,cj,ckj->cik", vectors, inv_sqrt, vectors)
         psi = np.einsum("ci,cij->cj", (xs @ r) * ws, adjust)  # (M X_j' W_j A_j)[term]
         meat += float(np.sum(np.einsum("ci,ci->c", psi, es) ** 2))
