@@ -438,3 +438,20 @@ def test_a_large_evaluation_skips_the_draws_and_adjusts_by_holm(monkeypatch):
     np.testing.assert_allclose(secondary["p_adjusted"], holm(secondary["p_value"].to_numpy()))
     cr2 = ev.effects["school_absence_change"].inference.loc["CR2", "p_value"]
     assert table.loc["school_absence_change", "p_value"] == cr2
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [('primary_outcomes = ["parents_in_wrok"]', "primary_outcomes"), ("inference_draws = 10", "inference_draws")],
+)
+def test_the_cli_refuses_bad_inference_settings_with_exit_2_and_writes_nothing(tmp_path, capsys, setting, named):
+    from opgang_eval.cli import main
+
+    config = tmp_path / "settings.toml"
+    config.write_text(setting + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--config", str(config), "--quiet", "--no-ledger"]) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert named in captured.err
+    assert not out.exists()

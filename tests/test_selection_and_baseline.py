@@ -8,6 +8,7 @@ different method (literal trimming of sorted outcomes; a statsmodels fit of the 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -263,3 +264,37 @@ def test_lee_bounds_of_the_absence_change_for_children_without_both_school_years
     assert row["upper"] == pytest.approx(_trimmed_mean(treated, 1 / 3, top=False) - control_mean)  # −0.0025 − 0.015
     assert (row["lower"], row["upper"]) == pytest.approx((-0.05, -0.0175))
     assert row["ci_low"] <= row["lower"] and row["ci_high"] >= row["upper"]
+
+
+def test_a_lee_bound_is_hidden_with_fewer_than_min_cell_persons_left_after_trimming(tmp_path):
+    """Five intervention families, two children each, all ten with both school years (selected share 1); the control
+    arm's children fewer of them. The intervention arm is trimmed to q_control · 10 children: with 10 of 20 control
+    children selected that keeps 5 (the bound is shown), with 8 of 40 it keeps 2 (hidden), while the effect itself,
+    on 10 and 8 children, stays shown."""
+
+    def run(folder: Path, control_families: int, control_with_both: int) -> tuple[oe.Evaluation, object]:
+        fam_ids = [f"I{i}" for i in range(5)] + [f"K{i}" for i in range(control_families)]
+        families = [f"{f},{'intervention' if f[0] == 'I' else 'control'},2021-03-15,Gellerup,," for f in fam_ids]
+        kids = [f"{f}{c}" for f in fam_ids for c in "ab"]
+        control_kids = [k for k in kids if k[0] == "K"]
+        absence = [f"{k},2019/20,20,200" for k in kids]
+        absence += [f"{k},2021/22,{10 + i},200" for i, k in enumerate(kids) if k[0] == "I"]
+        absence += [f"{k},2021/22,{20 + i},200" for i, k in enumerate(control_kids[:control_with_both])]
+        write_extract(
+            folder,
+            families="\n".join(families),
+            parents="\n".join(f"P{f},{f},1980,F" for f in fam_ids),
+            status=[line for f in fam_ids for line in spell(f"P{f}", "2021-01", END, CASH)],
+            children="\n".join(f"{k},{k[:-1]},2010,F" for k in kids),
+            school_absence="\n".join(absence),
+        )
+        ev = evaluate(folder, end=END, inference_draws=99)
+        return ev, collect(ev)
+
+    parts = ("lower", "upper", "ci_low", "ci_high")
+    for name, control_families, with_both, kept, shown in (("five", 10, 10, 5, True), ("two", 20, 8, 2, False)):
+        ev, rel = run(tmp_path / name, control_families, with_both)
+        row = ev.tables["lee_bounds"].set_index("measure").loc["school_absence_change"]
+        assert row["trimmed_arm"] == "intervention" and row["kept"] == pytest.approx(kept)
+        assert rel.shown("effect/school_absence_change/estimate")
+        assert all(rel.shown(f"lee/school_absence_change/{p}") == shown for p in parts), name

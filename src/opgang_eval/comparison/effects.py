@@ -30,7 +30,7 @@ from scipy import stats
 from ..measures.registry import AnalysisRows, Contrast, Inputs, Measure
 from ..results import Effect, EffectCell, EffectParts, Result
 from .design import ComparisonDesign
-from .inference import Regression
+from .inference import NOISE, Regression, t_p_value
 from .panel import Resamples, inference_panel, unavailable_panel
 
 __all__ = ["SE_CONVENTION", "estimate_effect", "regression_effect"]
@@ -92,10 +92,10 @@ def regression_effect(
     # Only the reported coefficient's variance: a nuisance one can round to a tiny negative (e.g. a period in
     # which nobody's outcome varies), and taking the square root of every diagonal entry would warn about it.
     se = float(np.sqrt(max(float(np.asarray(fit.cov_params())[term, term]), 0.0)))
-    if not se > 1e-8 * max(1.0, abs(b)):
+    if not se > NOISE * max(1.0, abs(b)):
         se = 0.0  # rounding noise of an outcome the model fits exactly, not a standard error: no p = 1e-16
     t = float(stats.t.ppf(0.5 + level / 2, n_groups - 1))
-    p = float(2 * stats.t.sf(abs(b / se), n_groups - 1)) if se > 0 else float("nan")
+    p = t_p_value(b / se, n_groups - 1) if se > 0 else float("nan")
     return Effect(
         measure,
         "effect",

@@ -40,11 +40,13 @@ import numpy as np
 from scipy import stats
 
 __all__ = [
+    "NOISE",
     "Regression",
     "Resampled",
     "assignments",
     "cr2",
     "randomisation",
+    "t_p_value",
     "wild_bootstrap",
     "wild_codes",
     "wild_weights",
@@ -59,8 +61,9 @@ WEBB_BELOW = 12
 #: Entries of one block of draws × families × coefficients held at once; larger problems are done in blocks.
 _BLOCK = 4_000_000
 
-#: A standard error below this share of its coefficient is rounding noise (it would give |t| near 1e15).
-_NOISE = 1e-8
+#: A standard error below this share of its coefficient (or of 1) is rounding noise of an outcome the model fits
+#: exactly (it would give |t| near 1e15); the effects treat such an error as 0.
+NOISE = 1e-8
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,7 @@ def _hits(num: np.ndarray, quad: np.ndarray, t_obs: float, degenerate: np.ndarra
     threshold = max(abs(t_obs) * (1 - 1e-10) - 1e-12, 0.0)
     quad = np.maximum(quad, 0.0)
     num2 = num * num
-    hit = (num2 >= threshold * threshold * quad) | (quad <= _NOISE * _NOISE * num2)
+    hit = (num2 >= threshold * threshold * quad) | (quad <= NOISE * NOISE * num2)
     if degenerate is not None:
         hit |= degenerate
     return int(np.count_nonzero(hit))
@@ -240,7 +243,7 @@ def _ratio(num: np.ndarray, quad: np.ndarray, degenerate: np.ndarray | None = No
     quad = np.maximum(quad, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = num / np.sqrt(quad)
-    undefined = (quad <= (_NOISE * np.abs(num)) ** 2) | ~np.isfinite(t)
+    undefined = (quad <= (NOISE * np.abs(num)) ** 2) | ~np.isfinite(t)
     if degenerate is not None:
         undefined |= degenerate
     return np.where(undefined, np.inf, t)

@@ -42,9 +42,6 @@ NOT_RANDOMISED = (
 #: register evaluation should wait for (10,000 families: +12 s per evaluation on the 2-core machine).
 RESAMPLE_MAX_FAMILIES = 2000
 
-#: A standard error below this (relative to the estimate, or 1) is rounding noise of an outcome that does not vary.
-_NOISE = 1e-10
-
 
 @dataclass(frozen=True)
 class Resamples:
@@ -149,12 +146,10 @@ def inference_panel(
     rows: dict[str, dict[str, object]] = {
         "CR1": {"std_error": se1, "df": g - 1, "p_value": p1, "ci_low": low1, "ci_high": high1}
     }
-    # e.g. nobody in flexjob in either arm: no spread (a standard error of rounding noise), no t statistic to resample
-    fitted = reg.fit()  # the effect's own coefficient and CR1 error, for the resampling tests' t
-    if not se1 > _NOISE * max(1.0, abs(estimate)) or not fitted[1] > _NOISE * max(1.0, abs(estimate)):
+    if not se1 > 0:  # e.g. nobody in flexjob in either arm (the effect's error of rounding noise is 0)
         why = "the outcome does not vary between families, so there is no t statistic to test"
         rows |= {m: {"reason": why} for m in METHODS[1:]}
-        return _frame({m: row if "reason" in row else {"estimate": estimate} | row for m, row in rows.items()}), None
+        return _panel_frame(rows, estimate), None
     se2, df2 = cr2(reg)
     crit = float(stats.t.ppf(0.5 + level / 2, df2)) if math.isfinite(df2) and df2 > 0 else float("nan")
     rows["CR2"] = {
@@ -165,8 +160,9 @@ def inference_panel(
         "ci_high": estimate + crit * se2,
     }
     if shared.skipped is not None or shared.wild is None:
-        rows |= {m: {"reason": shared.skipped or ""} for m in ("wild_bootstrap", "randomisation")}
-        return _frame({m: row if "reason" in row else {"estimate": estimate} | row for m, row in rows.items()}), None
+        skipped: dict[str, dict[str, object]] = {m: {"reason": shared.skipped or ""} for m in METHODS[2:]}
+        return _panel_frame(rows | skipped, estimate), None
+    fitted = reg.fit()  # the coefficient and CR1 error in the resampling tests' own arithmetic, for their t
     columns = shared.column[fc]
     strata = None if shared.strata is None else shared.strata[columns]
     reg = Regression(reg.y, reg.x, reg.term, reg.cluster, reg.weights, reg.treated, reg.moving, strata)
@@ -179,8 +175,12 @@ def inference_panel(
         draws = NullDraws("randomisation", ri_t, test.null_estimates, test.exact, estimate / se1)
     else:
         rows["randomisation"] = {"reason": NOT_RANDOMISED}
-    frame = _frame({m: row if "reason" in row else {"estimate": estimate} | row for m, row in rows.items()})
-    return frame, draws
+    return _panel_frame(rows, estimate), draws
+
+
+def _panel_frame(rows: dict[str, dict[str, object]], estimate: float) -> pd.DataFrame:
+    """The panel, with the effect's estimate in every row a method computed (not in one that gives a reason)."""
+    return _frame({m: row if "reason" in row else {"estimate": estimate} | row for m, row in rows.items()})
 
 
 def _resampled(test: Resampled) -> dict[str, object]:

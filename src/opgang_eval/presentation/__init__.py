@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from ..config import MIN_CELL_FLOOR, Lang
-from ..errors import ConfigError, Failure, Rule
+from ..errors import ConfigError, Failure, Rule, ValidationError
 from ..evaluation import Evaluation
 from ..progress import Progress
 from .publish import FIGURE_DIR, FILES, out_failure, report_set
@@ -255,49 +255,34 @@ def _withheld(book: Ledger, ev: Evaluation) -> tuple[str, ...]:
     others = book.other_settings(ev.populations, _settings(ev))
     if others:
         path = book.folder / LEDGER
-        raise ConfigError.from_failures(
-            [
-                Failure(
-                    "config",
-                    str(path),
-                    "",
-                    None,
-                    "",
-                    "",
-                    Rule.BAD_CONFIG,
-                    f"An earlier report of the same families, recorded in the release ledger {path}, was made with "
-                    f"other disclosure settings ({'; '.join(others)}; this one: {_settings(ev)}). Two reports of the "
-                    "same groups hidden differently print together what neither hides alone. Use the earlier "
-                    "settings; only if that earlier report was never released, run again with --no-ledger "
-                    "(ledger=False), which is unsafe for a report that was or will be released.",
-                )
-            ]
+        raise _refusal(
+            path,
+            f"An earlier report of the same families, recorded in the release ledger {path}, was made with "
+            f"other disclosure settings ({'; '.join(others)}; this one: {_settings(ev)}). Two reports of the "
+            "same groups hidden differently print together what neither hides alone. Use the earlier "
+            "settings; only if that earlier report was never released, run again with --no-ledger "
+            "(ledger=False), which is unsafe for a report that was or will be released.",
         )
     flagged = book.differencing(ev.populations, min_cell)
     arms = [key.removeprefix("arm:") for key in flagged if key.startswith("arm:")]
     if arms:  # an arm's total is in every table: no cell can be withheld instead, the report is refused
         path = book.folder / LEDGER
         which = " and ".join(_group_words(arm) for arm in arms)
-        raise ConfigError.from_failures(
-            [
-                Failure(
-                    "config",
-                    str(path),
-                    "",
-                    None,
-                    "",
-                    "",
-                    Rule.BAD_CONFIG,
-                    f"The {which} of this report differ from those of an earlier report recorded in the release "
-                    f"ledger {path} by 1 to {min_cell - 1} units, so subtracting one report from the other "
-                    "would give them away. Report on the same families and persons as the earlier report (or on "
-                    f"groups at least {min_cell} apart from them). Only if that earlier report was never "
-                    "released, run again with --no-ledger (ledger=False), which neither checks nor records and "
-                    "is unsafe for a report that was or will be released.",
-                )
-            ]
+        raise _refusal(
+            path,
+            f"The {which} of this report differ from those of an earlier report recorded in the release "
+            f"ledger {path} by 1 to {min_cell - 1} units, so subtracting one report from the other "
+            "would give them away. Report on the same families and persons as the earlier report (or on "
+            f"groups at least {min_cell} apart from them). Only if that earlier report was never "
+            "released, run again with --no-ledger (ledger=False), which neither checks nor records and "
+            "is unsafe for a report that was or will be released.",
         )
     return tuple(flagged)
+
+
+def _refusal(ledger: Path, hint: str) -> ValidationError:
+    """The error of a report the release ledger refuses (exit 2 in the CLI), naming the ledger file."""
+    return ConfigError.from_failures([Failure("config", str(ledger), "", None, "", "", Rule.BAD_CONFIG, hint)])
 
 
 def _settings(ev: Evaluation) -> str:
